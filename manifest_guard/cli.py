@@ -1,0 +1,83 @@
+"""Command-line entry: ``main(argv) -> int``; bad input ends in a one-line error and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from manifest_guard import __version__, console
+from manifest_guard.errors import UserError
+
+
+class Command(NamedTuple):
+    build_parser: Callable[[str], argparse.ArgumentParser]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _write() -> Command:
+    from manifest_guard.commands import write
+
+    return Command(write.build_parser, write.run)
+
+
+COMMANDS: dict[str, Callable[[], Command]] = {"write": _write}
+SUMMARIES = {"write": "write manifest.json like `rsconnect write-manifest` (byte-identical)"}
+
+
+def _top_parser() -> argparse.ArgumentParser:
+    listing = "\n".join(f"  {name:<8} {summary}" for name, summary in SUMMARIES.items())
+    parser = argparse.ArgumentParser(
+        prog=console.PROGRAM,
+        description="Keep Posit Connect's manifest.json true to the code it describes.",
+        epilog=f"commands:\n{listing}\n\nRun `{console.PROGRAM} COMMAND --help` for a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{console.PROGRAM} {__version__}")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour in text output (NO_COLOR / FORCE_COLOR are honoured)")
+    parser.add_argument("command", choices=sorted(COMMANDS), metavar="COMMAND", help="one of: " + ", ".join(COMMANDS))
+    parser.add_argument("arguments", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (0 clean, 1 findings, 2 usage or input error)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        top = _top_parser().parse_args(arguments)
+        command = COMMANDS[top.command]()
+        parser = command.build_parser(f"{console.PROGRAM} {top.command}")
+        options = parser.parse_intermixed_args(top.arguments)
+        options.color = top.color
+        return command.run(options)
+    except SystemExit as exit_request:
+        code = exit_request.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
+    except UserError as failure:
+        console.error(failure.message)
+        return 2
+    except KeyboardInterrupt:
+        console.error("interrupted")
+        return 130
+    except RecursionError:
+        console.error("input nested too deeply")
+        return 2
+    except Exception as failure:  # a bug: say so briefly, keep the details for debugging
+        if os.environ.get("MANIFEST_GUARD_DEBUG"):
+            raise
+        console.error(f"internal error ({type(failure).__name__}: {failure}); this is a bug in manifest-guard, "
+                      "please report it (set MANIFEST_GUARD_DEBUG=1 for the traceback)")  # fmt: skip
+        return 2
+
+
+def main_entry() -> None:
+    """The console script."""
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    raise SystemExit(code)

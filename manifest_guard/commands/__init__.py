@@ -1,0 +1,1 @@
+"""One module per command: each builds its argument parser and runs with the parsed arguments."""

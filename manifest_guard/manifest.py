@@ -1,0 +1,112 @@
+"""The manifest document: built in rsconnect-python's key order and written in its exact bytes."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from manifest_guard.environment import MachineInfo
+from manifest_guard.errors import UserError
+from manifest_guard.package_file import PackageFile
+
+
+@dataclass(frozen=True)
+class EnvironmentOptions:
+    """The ``environment`` keys that come from flags rather than from the app."""
+
+    image: str | None = None
+    python_managed: bool | None = None  # only False is ever written
+    r_managed: bool | None = None
+    package_installer: str | None = None  # "pip" or "uv": sets the manager name and allow_uv
+
+
+def python_manifest(
+    *,
+    appmode: str,
+    entrypoint: str | None,
+    machine: MachineInfo,
+    package: PackageFile,
+    requires: Any,
+    options: EnvironmentOptions,
+    files: Mapping[str, str],
+    jupyter: Mapping[str, bool] | None = None,
+) -> dict[str, Any]:
+    """A Python-content manifest with keys in the order rsconnect-python inserts them."""
+    metadata: dict[str, Any] = {"appmode": appmode}
+    if entrypoint is not None:
+        metadata["entrypoint"] = entrypoint
+    package_manager: dict[str, Any] = {
+        "name": options.package_installer or package.manager,
+        "version": machine.pip_version,
+        "package_file": package.name,
+    }
+    if options.package_installer is not None:
+        package_manager["allow_uv"] = options.package_installer == "uv"
+    data: dict[str, Any] = {
+        "version": 1,
+        "locale": machine.locale,
+        "metadata": metadata,
+        "python": {"version": machine.python_version, "package_manager": package_manager},
+    }
+    environment: dict[str, Any] = {}
+    if requires:
+        environment["python"] = {"requires": requires}
+    if options.image:
+        environment["image"] = options.image
+    management = {
+        key: False for key, managed in (("python", options.python_managed), ("r", options.r_managed))
+        if managed is False
+    }  # fmt: skip
+    if management:
+        environment["environment_management"] = management
+    if environment:
+        data["environment"] = environment
+    data["files"] = {path: {"checksum": checksum} for path, checksum in files.items()}
+    if jupyter:
+        data["jupyter"] = dict(jupyter)
+    return data
+
+
+def dump_manifest(data: Mapping[str, Any]) -> bytes:
+    """rsconnect-python's serialisation: 2-space indent, ASCII escapes, one trailing newline."""
+    return (json.dumps(data, indent=2) + "\n").encode("ascii")
+
+
+def write_atomically(path: str, content: bytes) -> None:
+    """Replace ``path`` with ``content`` via a temp file and rename; keeps the file's mode."""
+    directory = os.path.dirname(path) or "."
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    except OSError as error:
+        raise UserError(f"{path}: cannot write: {error.strerror}") from None
+    try:
+        fd, temp = tempfile.mkstemp(prefix=".manifest-guard-", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise UserError(f"{path}: cannot write: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except OSError as error:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise UserError(f"{path}: cannot write: {error.strerror}") from None
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,28 @@
+"""TOML reading with errors that name the file and position instead of raising."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from manifest_guard.errors import UserError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+
+def parse_toml(data: bytes, display: str) -> dict[str, Any]:
+    """Parse a TOML document; malformed input is a one-line error, never a crash."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise UserError(f"{display}:{line}: not valid UTF-8 (byte offset {error.start})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise UserError(f"{display}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise UserError(f"{display}: invalid TOML: nested too deeply") from None
