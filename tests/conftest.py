@@ -1,0 +1,85 @@
+"""Shared fixtures: run the real CLI in a subprocess, build real git repositories."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+RunCli = Callable[..., CliResult]
+
+
+def cli_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A predictable environment: UTF-8 locale, the test venv first on PATH, no git identity leaks."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "PATH": os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "test@example.com",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "test@example.com",
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+    )
+    for name in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "MANIFEST_GUARD_DEBUG"):
+        env.pop(name, None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_manifest_guard(
+    args: Sequence[str], cwd: Path | str, env: dict[str, str] | None = None, timeout: float = 60
+) -> CliResult:
+    """Run ``python -m manifest_guard`` for real; a traceback on stderr fails the test at once."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "manifest_guard", *args],
+        cwd=cwd,
+        env=cli_environment(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert "Traceback" not in completed.stderr, completed.stderr
+    assert "internal error" not in completed.stderr, completed.stderr
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture
+def run_cli() -> RunCli:
+    return run_manifest_guard
+
+
+def git(cwd: Path | str, *args: str) -> str:
+    """Run git in ``cwd`` with a fixed identity; returns stdout."""
+    completed = subprocess.run(
+        ["git", *args], cwd=cwd, env=cli_environment(), capture_output=True, text=True, check=True
+    )
+    return completed.stdout
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> Path:
+    """An empty git repository with a main branch."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "commit.gpgsign", "false")
+    return repo
