@@ -45,7 +45,7 @@ class BundleRules:
     ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
 
 
-def _compile(patterns: Iterable[str]) -> pathspec.PathSpec | None:
+def _compile(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
     lines = [pattern for pattern in patterns if pattern.strip()]
     return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
 
@@ -97,7 +97,7 @@ class RscignoreSpecs:
     """``.rscignore`` files at any depth, each applying (gitignore syntax) below its directory."""
 
     def __init__(self, tree: Tree, app: str, paths: Iterable[str]) -> None:
-        self._specs: dict[str, pathspec.PathSpec] = {}
+        self._specs: dict[str, pathspec.GitIgnoreSpec] = {}
         for path in paths:
             directory = path.rpartition("/")[0]
             text = tree.read_bytes(join(app, path)).decode("utf-8", "replace")
@@ -169,9 +169,7 @@ def bundle_files(tree: Tree, app: str, rules: BundleRules, warn: Warn) -> list[s
     """
     file_rules = FileSetRules(tree, app, rules)
     candidates = _walk_candidates(tree, app, file_rules)
-    rscignore = RscignoreSpecs(
-        tree, app, [path for path, kind in candidates if path.rpartition("/")[2] == RSCIGNORE]
-    )
+    rscignore = RscignoreSpecs(tree, app, [path for path, kind in candidates if path.rpartition("/")[2] == RSCIGNORE])
     chosen: dict[str, EntryKind | None] = {}
     for path, kind in candidates:
         if path.rpartition("/")[2] == RSCIGNORE or rscignore.ignores(path) or rules.ignored_by_git(path):

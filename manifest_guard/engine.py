@@ -91,7 +91,7 @@ def framework_entrypoint(tree: Tree, request: AppRequest, warn: Warn) -> str:
             "or api.py, and no single .py or app-*.py file); pass -e/--entrypoint"
         )
     if is_malformed(entrypoint):
-        raise UserError(f"entrypoint {entrypoint!r} is not in \"module:object\" format")
+        raise UserError(f'entrypoint {entrypoint!r} is not in "module:object" format')
     return entrypoint
 
 

@@ -128,9 +128,7 @@ print(json.dumps({"python": "%d.%d.%d" % sys.version_info[:3], "pip": pip,
 def _probe_interpreter(python: str) -> dict[str, Any]:
     """Ask another interpreter for its version, pip and locale; runs only a fixed snippet (-I)."""
     try:
-        result = subprocess.run(
-            [python, "-I", "-c", _PROBE], capture_output=True, text=True, timeout=60, check=False
-        )
+        result = subprocess.run([python, "-I", "-c", _PROBE], capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError) as error:
         raise UserError(f"--python {python}: cannot run it: {error}") from None
     try:
@@ -151,7 +149,7 @@ def _running_interpreter() -> dict[str, Any]:
     except PackageNotFoundError:
         pip = None
     return {
-        "python": "%d.%d.%d" % sys.version_info[:3],
+        "python": "{}.{}.{}".format(*sys.version_info[:3]),
         "pip": pip,
         "locale": ".".join(part or "" for part in locale.getlocale()),
     }

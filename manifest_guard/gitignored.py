@@ -37,8 +37,17 @@ def git_ignored_predicate(directory: str) -> IgnoredPredicate:
             return _never
         try:
             output = repo.git.execute(
-                ["git", "-C", directory, "ls-files", "-z", "--others", "--ignored", "--exclude-standard",
-                 "--directory"],
+                [
+                    "git",
+                    "-C",
+                    directory,
+                    "ls-files",
+                    "-z",
+                    "--others",
+                    "--ignored",
+                    "--exclude-standard",
+                    "--directory",
+                ],
                 stdout_as_string=False,
             )
         except git.GitCommandError as error:

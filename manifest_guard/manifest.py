@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -99,14 +100,10 @@ def write_atomically(path: str, content: bytes) -> None:
         os.chmod(temp, mode)
         os.replace(temp, path)
     except OSError as error:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise UserError(f"{path}: cannot write: {error.strerror}") from None
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise

@@ -31,32 +31,51 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("directory", metavar="DIRECTORY", help="app directory, or the notebook file")
     parser.add_argument("extra_files", nargs="*", metavar="EXTRA_FILES", help="extra files to list")
     parser.add_argument("-e", "--entrypoint", help="module[:object] (inferred when omitted); voila: notebook")
-    parser.add_argument("-x", "--exclude", action="append", default=[], metavar="PATTERN",
-                        help="gitignore-style pattern relative to the app directory (repeatable)")
+    parser.add_argument(
+        "-x",
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="gitignore-style pattern relative to the app directory (repeatable)",
+    )
     parser.add_argument("-o", "--overwrite", action="store_true", help="replace an existing manifest.json")
-    parser.add_argument("-r", "--requirements-file", metavar="FILE",
-                        help="package file relative to the app directory (default requirements.txt); "
-                        "uv.lock and pyproject.toml generate one")
+    parser.add_argument(
+        "-r",
+        "--requirements-file",
+        metavar="FILE",
+        help="package file relative to the app directory (default requirements.txt); "
+        "uv.lock and pyproject.toml generate one",
+    )
     parser.add_argument("-I", "--image", help="target image for off-host execution (environment.image)")
-    parser.add_argument("--disable-env-management", action="store_true",
-                        help="Connect does not manage Python or R environments")
-    parser.add_argument("--disable-env-management-py", action="store_true",
-                        help="Connect does not manage the Python environment")
-    parser.add_argument("--disable-env-management-r", action="store_true",
-                        help="Connect does not manage the R environment")
-    parser.add_argument("--package-installer", type=str.lower, choices=("pip", "uv"),
-                        help="package installer Connect uses (sets allow_uv)")
+    parser.add_argument(
+        "--disable-env-management", action="store_true", help="Connect does not manage Python or R environments"
+    )
+    parser.add_argument(
+        "--disable-env-management-py", action="store_true", help="Connect does not manage the Python environment"
+    )
+    parser.add_argument(
+        "--disable-env-management-r", action="store_true", help="Connect does not manage the R environment"
+    )
+    parser.add_argument(
+        "--package-installer",
+        type=str.lower,
+        choices=("pip", "uv"),
+        help="package installer Connect uses (sets allow_uv)",
+    )
     parser.add_argument("--python", metavar="PATH", help="interpreter whose version, pip and locale are used")
     parser.add_argument("--python-version", metavar="X.Y.Z", help="python.version to write")
-    parser.add_argument("--override-python-version", metavar="X.Y[.Z]",
-                        help="rsconnect's option: sets python.version and environment.python.requires ==X")
+    parser.add_argument(
+        "--override-python-version",
+        metavar="X.Y[.Z]",
+        help="rsconnect's option: sets python.version and environment.python.requires ==X",
+    )
     parser.add_argument("--pip-version", metavar="VERSION", help="python.package_manager.version to write")
     parser.add_argument("--locale", metavar="LOCALE", help="locale to write (default: the interpreter's)")
     parser.add_argument("--exclude-renv", action="store_true", help="ignore renv.lock (R sections not written)")
     parser.add_argument("-m", "--multi-notebook", action="store_true", help="voila: deploy every notebook")
     parser.add_argument("--hide-all-input", action="store_true", help="notebook: hide all input cells")
-    parser.add_argument("--hide-tagged-input", action="store_true",
-                        help="notebook: hide input cells tagged hide_input")
+    parser.add_argument("--hide-tagged-input", action="store_true", help="notebook: hide input cells tagged hide_input")
     return parser
 
 
@@ -112,9 +131,9 @@ def _voila_entrypoint(entrypoint: str | None, app_dir: str) -> str | None:
     if not entrypoint:
         return None
     name = os.path.basename(entrypoint)
-    if os.path.isfile(entrypoint) and os.path.isfile(os.path.join(app_dir, name)):
-        if _app_relative(entrypoint, app_dir, "entrypoint") != name:
-            raise UserError(f"entrypoint {entrypoint!r} must be a notebook at the top of {app_dir!r}")
+    in_app = os.path.isfile(os.path.join(app_dir, name))
+    if in_app and os.path.isfile(entrypoint) and _app_relative(entrypoint, app_dir, "entrypoint") != name:
+        raise UserError(f"entrypoint {entrypoint!r} must be a notebook at the top of {app_dir!r}")
     if not os.path.isfile(os.path.join(app_dir, name)):
         raise UserError(f"entrypoint {entrypoint!r} does not exist in {app_dir!r}")
     if not name.lower().endswith(".ipynb"):
