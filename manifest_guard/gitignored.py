@@ -40,7 +40,7 @@ def git_ignored_predicate(directory: str) -> IgnoredPredicate:
                 [
                     "git",
                     "-C",
-                    directory,
+                    real_directory,
                     "ls-files",
                     "-z",
                     "--others",
@@ -51,7 +51,7 @@ def git_ignored_predicate(directory: str) -> IgnoredPredicate:
                 stdout_as_string=False,
             )
         except git.GitCommandError as error:
-            message = (error.stderr or "").strip() or str(error)
+            message = str(error.stderr or "").strip() or str(error)
             raise UserError(f"{directory}: git ls-files failed: {message}") from None
     finally:
         repo.close()
