@@ -1,0 +1,170 @@
+"""Git trees: the staged content (the index) and any revision, read from git's object database.
+
+Blobs are read from git, never from the work tree, so a check of the index sees exactly what the
+next commit will contain and checksums are of what git stores (no CRLF surprises on Windows).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from manifest_guard.checksums import CHUNK_SIZE, new_md5
+from manifest_guard.errors import UserError
+from manifest_guard.trees import EntryKind, TargetKind, TreeEntry
+
+SYMLINK_HOPS = 40
+
+
+def _kind(mode: int) -> EntryKind | None:
+    if stat.S_ISLNK(mode):
+        return EntryKind.SYMLINK
+    if stat.S_ISREG(mode):
+        return EntryKind.FILE
+    return None  # a gitlink (submodule) is not a file of this repository
+
+
+class GitTree:
+    """A snapshot of paths -> (mode, blob id) from the index or a commit, with blobs read lazily."""
+
+    def __init__(self, repo: Any, entries: dict[str, tuple[int, bytes]], label: str) -> None:
+        self._repo = repo
+        self._entries = entries
+        self.label = label
+        self._directories: set[str] | None = None
+
+    @classmethod
+    def from_index(cls, repo: Any, index_file: str | None = None) -> GitTree:
+        """The staged content; ``index_file`` (``GIT_INDEX_FILE``) overrides ``.git/index``."""
+        from git.index import IndexFile
+
+        try:
+            index = IndexFile(repo, file_path=index_file) if index_file else repo.index
+            entries = {path: (entry.mode, entry.binsha) for (path, stage), entry in index.entries.items() if stage == 0}
+        except Exception as error:  # GitPython raises several types for a broken index
+            raise UserError(f"cannot read the git index: {error}") from None
+        return cls(repo, entries, "index")
+
+    @classmethod
+    def from_revision(cls, repo: Any, revision: str) -> GitTree:
+        """A commit's tree (``HEAD``, ``origin/main``, a sha)."""
+        import git
+
+        try:
+            tree = repo.commit(revision).tree
+        except (git.BadName, git.BadObject, ValueError) as error:
+            raise UserError(f"unknown revision {revision!r}: {error}") from None
+        entries = {}
+        for item in tree.traverse():
+            if item.type in ("blob", "commit"):
+                entries[item.path] = (item.mode, item.binsha)
+        return cls(repo, entries, revision)
+
+    def _all_directories(self) -> set[str]:
+        if self._directories is None:
+            directories = {""}
+            for path in self._entries:
+                parent = path.rpartition("/")[0]
+                while parent not in directories:
+                    directories.add(parent)
+                    parent = parent.rpartition("/")[0]
+            self._directories = directories
+        return self._directories
+
+    def display(self, path: str) -> str:
+        return f"{self.label}:{path or '.'}"
+
+    def paths(self) -> list[str]:
+        """Every path of the tree (used to find manifests)."""
+        return sorted(self._entries)
+
+    def blob_id(self, path: str) -> str | None:
+        entry = self._entries.get(path)
+        return entry[1].hex() if entry else None
+
+    def walk(self, directory: str, prune: Callable[[str], bool]) -> Iterator[TreeEntry]:
+        prefix = directory + "/" if directory else ""
+        pruned: dict[str, bool] = {}
+        for path, (mode, _) in sorted(self._entries.items()):
+            if not path.startswith(prefix):
+                continue
+            kind = _kind(mode)
+            if kind is None:
+                continue
+            parts = path[len(prefix) :].split("/")
+            skip = False
+            for depth in range(1, len(parts)):
+                sub = prefix + "/".join(parts[:depth])
+                if sub not in pruned:
+                    pruned[sub] = prune(sub)
+                if pruned[sub]:
+                    skip = True
+                    break
+            if not skip:
+                yield TreeEntry(path, kind)
+
+    def names_in(self, directory: str) -> set[str]:
+        prefix = directory + "/" if directory else ""
+        return {path[len(prefix) :].split("/", 1)[0] for path in self._entries if path.startswith(prefix)}
+
+    def entry_kind(self, path: str) -> EntryKind | None:
+        entry = self._entries.get(path)
+        return _kind(entry[0]) if entry else None
+
+    def _follow(self, path: str, boundary: str) -> tuple[TargetKind, str | None]:
+        current = path
+        for _ in range(SYMLINK_HOPS):
+            entry = self._entries.get(current)
+            if entry is None:
+                if current in self._all_directories():
+                    return TargetKind.DIRECTORY, current
+                return TargetKind.MISSING, current
+            if not stat.S_ISLNK(entry[0]):
+                return (TargetKind.FILE, current) if stat.S_ISREG(entry[0]) else (TargetKind.DIRECTORY, current)
+            target = os.fsdecode(self._read(entry[1]))
+            if target.startswith("/"):
+                return TargetKind.OUTSIDE, None
+            current = posixpath.normpath(posixpath.join(posixpath.dirname(current), target))
+            inside = boundary == "" or current == boundary or current.startswith(boundary + "/")
+            if current.startswith("../") or current == ".." or not inside:
+                return TargetKind.OUTSIDE, None
+            current = "" if current == "." else current
+        return TargetKind.MISSING, None
+
+    def resolve_symlink(self, path: str, boundary: str) -> tuple[TargetKind, str | None]:
+        return self._follow(path, boundary)
+
+    def is_file(self, path: str) -> bool:
+        return self._follow(path, "")[0] is TargetKind.FILE
+
+    def is_dir(self, path: str) -> bool:
+        return self._follow(path, "")[0] is TargetKind.DIRECTORY
+
+    def _resolved_blob(self, path: str) -> bytes:
+        kind, target = self._follow(path, "")
+        if kind is not TargetKind.FILE or target is None:
+            raise UserError(f"{self.display(path)}: not a file in {self.label}")
+        return self._entries[target][1]
+
+    def _read(self, binsha: bytes) -> bytes:
+        try:
+            return bytes(self._repo.odb.stream(binsha).read())
+        except Exception as error:
+            raise UserError(f"cannot read git object {binsha.hex()}: {error}") from None
+
+    def read_bytes(self, path: str) -> bytes:
+        return self._read(self._resolved_blob(path))
+
+    def md5(self, path: str) -> str:
+        binsha = self._resolved_blob(path)
+        try:
+            stream = self._repo.odb.stream(binsha)
+            digest = new_md5()
+            while chunk := stream.read(CHUNK_SIZE):
+                digest.update(chunk)
+        except Exception as error:
+            raise UserError(f"cannot read git object {binsha.hex()}: {error}") from None
+        return digest.hexdigest()
