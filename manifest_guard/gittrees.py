@@ -43,7 +43,11 @@ class GitTree:
 
         try:
             index = IndexFile(repo, file_path=index_file) if index_file else repo.index
-            entries = {path: (entry.mode, entry.binsha) for (path, stage), entry in index.entries.items() if stage == 0}
+            entries = {
+                str(path): (int(entry.mode), bytes(entry.binsha))
+                for (path, stage), entry in index.entries.items()
+                if stage == 0
+            }
         except Exception as error:  # GitPython raises several types for a broken index
             raise UserError(f"cannot read the git index: {error}") from None
         return cls(repo, entries, "index")
