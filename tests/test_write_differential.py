@@ -579,6 +579,77 @@ def build_symlink_inside(root: Path) -> None:
     (root / "sub" / "link_app.py").symlink_to(os.path.join("..", "app.py"))
 
 
+def build_python_version_compound(root: Path) -> None:
+    """.python-version ``3.11,>=3.9`` becomes ``~=3.11.0,>=3.9``."""
+    base(root, {".python-version": "3.11,>=3.9\n"})
+
+
+def build_python_version_two_lines(root: Path) -> None:
+    """A two-line .python-version is invalid; an empty pyproject value falls through to setup.cfg."""
+    base(
+        root,
+        {
+            ".python-version": "3.11\n3.12\n",
+            "pyproject.toml": '[project]\nname = "demo"\nrequires-python = ""\n',
+            "setup.cfg": "[options]\npython_requires = >=3.9\n",
+        },
+    )
+
+
+def build_pyproject_int_requires(root: Path) -> None:
+    """A non-string ``requires-python`` is written verbatim (a JSON integer)."""
+    base(root, {"pyproject.toml": '[project]\nname = "demo"\nrequires-python = 3\n'})
+
+
+def build_git_file(root: Path) -> None:
+    """A top-level *file* named ``.git`` is excluded; a nested one is kept."""
+    base(root, {".git": "gitdir: ../x\n", "sub/.git": "gitdir: ../../y\n", "sub/m.py": "M = 1\n"})
+
+
+def build_main_py_directory(root: Path) -> None:
+    """A directory called ``main.py`` counts for entrypoint inference."""
+    put(
+        root,
+        {
+            "main.py/inner.txt": "i\n",
+            "other.py": "X = 1\n",
+            "more.py": "Y = 1\n",
+            "requirements.txt": REQS,
+        },
+    )
+
+
+def build_shiny_express_digit(root: Path) -> None:
+    """Express app whose file name starts with a digit."""
+    put(root, {"1st.py": "from shiny import express\n", "requirements.txt": "shiny\n", "b.py": ""})
+
+
+def build_notebook_quirky_extras(root: Path) -> None:
+    """Notebook extras with a duplicate and the requirements file itself (on-disk md5)."""
+    put(
+        root,
+        {
+            "nb.ipynb": notebook("print(1)"),
+            "requirements.txt": "numpy   \nrsconnect-python\n",
+            "data.csv": "d\n",
+            "b.txt": "b\n",
+        },
+    )
+
+
+def build_voila_two_notebooks(root: Path) -> None:
+    """Two top-level notebooks: ``-e`` picks one."""
+    put(
+        root,
+        {
+            "a.ipynb": notebook("print(1)"),
+            "b.ipynb": notebook("print(2)"),
+            "requirements.txt": "voila\n",
+            ".python-version": "3.11.4\n",
+        },
+    )
+
+
 # ---------------------------------------------------------------------------
 # Cases
 # ---------------------------------------------------------------------------
@@ -657,6 +728,27 @@ CASES: list[Case] = [
     ),
     Case("overwrite-existing-manifest", build_existing_manifest, "api", ("-o",)),
     Case("symlink-inside", build_symlink_inside, "api"),
+    Case("python-version-compound", build_python_version_compound, "api"),
+    Case("python-version-two-lines-empty-pyproject", build_python_version_two_lines, "api"),
+    Case("pyproject-int-requires-python", build_pyproject_int_requires, "flask"),
+    Case("git-file-top-level", build_git_file, "api"),
+    Case("entrypoint-main-py-directory", build_main_py_directory, "api"),
+    Case("shiny-express-leading-digit", build_shiny_express_digit, "shiny", ("-e", "1st")),
+    Case("shiny-express-e-with-py-suffix", build_shiny_express, "shiny", ("-e", "app.py")),
+    Case(
+        "notebook-duplicate-and-requirements-extras",
+        build_notebook_quirky_extras,
+        "notebook",
+        extras=("app/data.csv", "app/b.txt", "app/data.csv", "app/requirements.txt"),
+        target="app/nb.ipynb",
+    ),
+    Case("voila-dir-explicit-entrypoint", build_voila_two_notebooks, "voila", ("-e", "b.ipynb"), target="app/"),
+    Case(
+        "api-extra-requirements-file",
+        build_requirements_crlf,
+        "api",
+        extras=("app/requirements.txt", "app/other.txt"),
+    ),
 ]
 
 
@@ -709,8 +801,7 @@ def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 def describe(proc: subprocess.CompletedProcess[str]) -> str:
     """Command line, exit code and output of a finished process."""
     return (
-        f"$ {' '.join(proc.args)}\nexit {proc.returncode}\n"
-        f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
+        f"$ {' '.join(proc.args)}\nexit {proc.returncode}\n--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
     )
 
 
