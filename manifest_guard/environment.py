@@ -180,9 +180,9 @@ def machine_info(
     )
 
 
-def normalise_python_version(value: str) -> str:
+def normalise_python_version(value: str, option: str) -> str:
     """``X.Y`` -> ``X.Y.0``; ``X.Y.Z`` kept; anything else is an error (rsconnect's rule)."""
     parts = value.split(".")
     if len(parts) in (2, 3) and all(part.strip().lstrip("+-").isdigit() for part in parts):
         return value if len(parts) == 3 else value + ".0"
-    raise UserError(f"{value!r} is not a valid python version; expected 3.x or 3.x.y")
+    raise UserError(f"{option}: {value!r} is not a valid python version; expected 3.x or 3.x.y")

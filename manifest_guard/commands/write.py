@@ -193,9 +193,13 @@ def run(args: argparse.Namespace) -> int:
     entrypoint = _voila_entrypoint(args.entrypoint, app_dir) if mode == "voila" else args.entrypoint
     if mode == "voila" and notebook and entrypoint and entrypoint != notebook:
         raise UserError(f"entrypoint {args.entrypoint!r} and notebook {args.directory!r} must match")
-    override = normalise_python_version(args.override_python_version) if args.override_python_version else None
+    override = (
+        normalise_python_version(args.override_python_version, "--override-python-version")
+        if args.override_python_version
+        else None
+    )
     if args.python_version is not None:
-        normalise_python_version(args.python_version)
+        normalise_python_version(args.python_version, "--python-version")
     _check_interpreter(args.python)
     manifest_path = os.path.join(app_dir, "manifest.json")
     if os.path.lexists(manifest_path) and not args.overwrite:
