@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -361,23 +360,6 @@ def test_symlink_escaping_app_is_mg502(run_cli: RunCli, tmp_path: Path) -> None:
     put(tmp_path / "outside", {"secret.txt": "top secret\n"})
     (app / "escape_link.txt").symlink_to(Path("..") / "outside" / "secret.txt")
     check_error(run_cli, tmp_path, ["api", APP], "MG502", "escape_link.txt")
-
-
-@pytest.fixture
-def read_only_app(tmp_path: Path) -> Iterator[Path]:
-    app = make_app(tmp_path)
-    app.chmod(0o555)
-    try:
-        yield app
-    finally:
-        app.chmod(0o755)
-
-
-def test_app_directory_not_writable(run_cli: RunCli, tmp_path: Path, read_only_app: Path) -> None:
-    if os.access(read_only_app, os.W_OK):
-        pytest.skip("the directory stays writable after chmod 0o555 (running as root)")
-    check_error(run_cli, tmp_path, ["api", APP], "manifest.json")
-    assert stat.S_IMODE(read_only_app.stat().st_mode) == 0o555
 
 
 def test_write_failure_is_reported_and_leaves_no_temp_file(run_cli: RunCli, tmp_path: Path) -> None:
