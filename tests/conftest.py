@@ -20,6 +20,17 @@ class CliResult:
 
 
 RunCli = Callable[..., CliResult]
+Files = dict[str, "str | bytes"]
+
+
+def put(root: Path, files: Files) -> Path:
+    """Write ``files`` (relative path -> text or bytes) under ``root``; returns ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return root
 
 
 def cli_environment(extra: dict[str, str] | None = None) -> dict[str, str]:

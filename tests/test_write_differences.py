@@ -20,29 +20,18 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CliResult, RunCli, git
+from tests.conftest import CliResult, Files, RunCli, git, put
 
 APP = "myapp"
 REQUIREMENTS = "flask\n"
 APP_PY = "from flask import Flask\napp = Flask(__name__)\n"
 
-Files = dict[str, "str | bytes"]
 Manifest = dict[str, Any]
 
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-
-
-def put(root: Path, files: Files) -> Path:
-    """Write ``files`` (relative path -> text or bytes) under ``root``; returns ``root``."""
-    root.mkdir(parents=True, exist_ok=True)
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return root
 
 
 def make_app(parent: Path, extra: Files | None = None, name: str = APP) -> Path:

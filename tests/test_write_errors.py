@@ -19,28 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult, RunCli
+from tests.conftest import CliResult, Files, RunCli, put
 
 APP = "myapp"
 ERROR_PREFIX = "manifest-guard: error: "
 USAGE_ERROR = re.compile(r"^manifest-guard(?: write)?: error: ")
 
-Files = dict[str, "str | bytes"]
 
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-
-
-def put(root: Path, files: Files) -> Path:
-    """Write ``files`` (relative path -> text or bytes) under ``root``; returns ``root``."""
-    root.mkdir(parents=True, exist_ok=True)
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return root
 
 
 def make_app(tmp_path: Path, files: Files | None = None, name: str = APP) -> Path:
