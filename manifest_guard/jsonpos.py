@@ -154,9 +154,10 @@ class _Parser:
         offset = self.skip(offset)
         if self.text[offset : offset + 1] != ":":
             raise self.fail("expected ':' after a property name", offset)
+        path = (*parent, key)
         if key in container:
-            self.result.duplicates.append(((*parent, key), line))
-        self.result.lines[(*parent, key)] = line
+            self.result.duplicates.append((path, line))
+        self.result.lines[path] = line
         return key, offset + 1
 
 
