@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,3 +107,32 @@ def write_atomically(path: str, content: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def merge_files(
+    existing: Mapping[str, Any], fresh: Mapping[str, str], add: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The minimal update of a ``files`` object (for ``fix``).
+
+    Entries still present keep their order, value object and any extra keys, with the checksum
+    refreshed; entries gone from ``fresh`` are dropped; each path of ``add`` (default: every new
+    path) is inserted right after the nearest path that precedes it in ``fresh``'s order, so a
+    list in rsconnect's order stays in it and a ``write``-made list comes out as ``write`` makes it.
+    """
+    wanted = set(fresh) if add is None else set(add)
+    result: list[tuple[str, Any]] = []
+    for path, entry in existing.items():
+        if path not in fresh:
+            continue
+        value = dict(entry) if isinstance(entry, Mapping) else {}
+        value["checksum"] = fresh[path]
+        result.append((path, value))
+    order = list(fresh)
+    for index, path in enumerate(order):
+        if path in existing or path not in wanted:
+            continue
+        present = [entry_path for entry_path, _ in result]
+        anchor = next((order[i] for i in range(index - 1, -1, -1) if order[i] in present), None)
+        position = 0 if anchor is None else present.index(anchor) + 1
+        result.insert(position, (path, {"checksum": fresh[path]}))
+    return dict(result)
