@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from manifest_guard.errors import UserError
-from manifest_guard.package_file import decode_text
+from manifest_guard.textdecode import decode_text
 from manifest_guard.tomlfile import parse_toml
 from manifest_guard.trees import Tree, join
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from manifest_guard.checksums import md5_of_bytes
 from manifest_guard.errors import UserError
+from manifest_guard.textdecode import decode_text
 from manifest_guard.tomlfile import parse_toml
 
 
@@ -33,15 +34,6 @@ class PackageFile:
     @property
     def checksum(self) -> str:
         return md5_of_bytes(self.contents.encode("utf-8", "surrogateescape"))
-
-
-def decode_text(data: bytes, display: str) -> str:
-    """Decode UTF-8 strictly; an undecodable byte is an error naming the file and offset."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise UserError(f"{display}:{line}: not valid UTF-8 (byte offset {error.start})") from None
 
 
 def _without_rsconnect_lines(text: str) -> str:

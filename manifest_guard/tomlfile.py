@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from manifest_guard.errors import UserError
+from manifest_guard.textdecode import decode_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -15,11 +16,7 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 
 def parse_toml(data: bytes, display: str) -> dict[str, Any]:
     """Parse a TOML document; malformed input is a one-line error, never a crash."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise UserError(f"{display}:{line}: not valid UTF-8 (byte offset {error.start})") from None
+    text = decode_text(data, display)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
