@@ -82,7 +82,7 @@ def resolve_package_file(tree: Tree, app: str, requested: str) -> PackageFile:
     return PackageFile(requested, "pip", processed_requirements(tree.read_bytes(path), display), False)
 
 
-def framework_entrypoint(tree: Tree, request: AppRequest, warn: Warn) -> str:
+def framework_entrypoint(tree: Tree, request: AppRequest) -> str:
     """The given entrypoint or rsconnect's inferred module, validated like rsconnect does."""
     entrypoint = request.entrypoint or infer_module(tree.names_in(request.app))
     if not entrypoint:
@@ -141,7 +141,7 @@ def compute_manifest(tree: Tree, request: AppRequest, machine: MachineInfo, warn
     mode = request.mode
     entrypoint: str | None
     if mode in FRAMEWORK_MODES:
-        entrypoint = framework_entrypoint(tree, request, warn)
+        entrypoint = framework_entrypoint(tree, request)
     elif mode == "voila":
         entrypoint = _voila_entrypoint(tree, request, warn)
     else:
@@ -156,37 +156,10 @@ def compute_manifest(tree: Tree, request: AppRequest, machine: MachineInfo, warn
         assert entrypoint is not None
         entrypoint = shiny_entrypoint(tree, app, entrypoint, warn)
 
-    files: dict[str, str]
-    rules = BundleRules(
-        package_file=package.name,
-        excludes=request.excludes,
-        extra_files=request.extra_files,
-        ignored_by_git=request.ignored_by_git,
-    )
+    files = _file_checksums(tree, request, package, warn)
+    jupyter = {}
     if mode == "notebook":
-        assert request.notebook is not None
-        files = {request.notebook: tree.md5(join(app, request.notebook)), package.name: package.checksum}
-        files.update(checksums(tree, app, _readable_extras(tree, app, request.extra_files, warn)))
-    else:
-        files = {package.name: package.checksum}
-        if mode == "voila" and request.notebook is not None:
-            listed = {request.notebook, *request.extra_files}
-            if tree.is_file(join(app, VOILA_CONFIG)):
-                listed.add(VOILA_CONFIG)
-            paths = sorted(_readable_extras(tree, app, sorted(listed), warn))
-        else:
-            if mode == "voila" and tree.is_file(join(app, VOILA_CONFIG)):
-                rules = BundleRules(rules.package_file, rules.excludes, [*rules.extra_files, VOILA_CONFIG],
-                                    rules.ignored_by_git)  # fmt: skip
-            paths = bundle_files(tree, app, rules, warn)
-        files.update(checksums(tree, app, paths))
-
-    jupyter = None
-    if mode == "notebook" and (request.hide_all_input or request.hide_tagged_input):
-        jupyter = {
-            key: True for key, wanted in (("hide_all_input", request.hide_all_input),
-                                          ("hide_tagged_input", request.hide_tagged_input)) if wanted
-        }  # fmt: skip
+        jupyter = {key: True for key, wanted in _hide_flags(request) if wanted}
     data = python_manifest(
         appmode=WRITE_MODES[mode],
         entrypoint=entrypoint if entrypoint or mode == "voila" else None,
@@ -198,6 +171,28 @@ def compute_manifest(tree: Tree, request: AppRequest, machine: MachineInfo, warn
         jupyter=jupyter,
     )
     return ComputedManifest(data, package)
+
+
+def _hide_flags(request: AppRequest) -> tuple[tuple[str, bool], ...]:
+    return ("hide_all_input", request.hide_all_input), ("hide_tagged_input", request.hide_tagged_input)
+
+
+def _file_checksums(tree: Tree, request: AppRequest, package: PackageFile, warn: Warn) -> dict[str, str]:
+    """``files`` in rsconnect's order: notebook first for notebooks, else the package file then sorted."""
+    app = request.app
+    extras = list(request.extra_files)
+    if request.mode == "voila" and tree.is_file(join(app, VOILA_CONFIG)):
+        extras.append(VOILA_CONFIG)
+    if request.mode == "notebook":
+        assert request.notebook is not None
+        head = {request.notebook: tree.md5(join(app, request.notebook)), package.name: package.checksum}
+        return {**head, **checksums(tree, app, _readable_extras(tree, app, extras, warn))}
+    if request.notebook is not None:  # voila given one notebook: no walk
+        paths = sorted(_readable_extras(tree, app, sorted({request.notebook, *extras}), warn))
+    else:
+        rules = BundleRules(package.name, request.excludes, extras, request.ignored_by_git)
+        paths = bundle_files(tree, app, rules, warn)
+    return {package.name: package.checksum, **checksums(tree, app, paths)}
 
 
 def _readable_extras(tree: Tree, app: str, extras: Sequence[str], warn: Warn) -> list[str]:

@@ -99,13 +99,11 @@ def write_atomically(path: str, content: bytes) -> None:
             os.fsync(stream.fileno())
         os.chmod(temp, mode)
         os.replace(temp, path)
-    except OSError as error:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-        raise UserError(f"{path}: cannot write: {error.strerror}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+        if isinstance(error, OSError):
+            raise UserError(f"{path}: cannot write: {error.strerror}") from None
         raise
 
 
