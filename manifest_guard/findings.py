@@ -1,0 +1,66 @@
+"""What a check produces: findings per manifest and the run's overall outcome, ready for a reporter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from manifest_guard.rules import RULES, Severity
+
+ManifestStatus = Literal["fresh", "stale", "invalid", "fixed", "error"]
+RunStatus = Literal["ok", "findings", "error"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem. ``path``/``line``/``column`` locate it (the line is in ``path``); paths are
+    POSIX, relative to the repository root (or the current directory outside a repository)."""
+
+    code: str
+    manifest: str
+    path: str
+    line: int | None
+    message: str
+    severity: Severity = Severity.ERROR
+    column: int | None = None
+    subject: str = ""  # what the finding is about (a files key, a JSON path): stable across runs
+
+    @property
+    def name(self) -> str:
+        return RULES[self.code].name
+
+    @property
+    def fixable(self) -> bool:
+        return RULES[self.code].fixable
+
+
+@dataclass
+class ManifestResult:
+    """The outcome for one manifest; ``diff`` is the unified diff ``fix`` would apply (when asked)."""
+
+    path: str
+    appmode: str | None
+    status: ManifestStatus
+    diff: str | None = None
+    changes: list[str] = field(default_factory=list)  # what fix changed, one line each
+
+
+@dataclass
+class Report:
+    """Everything one ``check`` or ``fix`` run found, in discovery order."""
+
+    command: Literal["check", "fix"]
+    manifests: list[ManifestResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one-line failures (I/O, unreadable app)
+    strict: bool = False
+
+    def failing(self) -> list[Finding]:
+        """Findings that make the run fail: errors, and warnings too under ``--strict``."""
+        return [f for f in self.findings if f.severity is Severity.ERROR or (self.strict and f.severity is Severity.WARNING)]
+
+    @property
+    def status(self) -> RunStatus:
+        if self.errors:
+            return "error"
+        return "findings" if self.findings else "ok"

@@ -1,0 +1,1 @@
+"""JSON Schemas shipped with manifest-guard (the manifest schema and the check output schema)."""
