@@ -34,6 +34,12 @@ Warn = Callable[[str], None]
 class SymlinkEscape(UserError):
     """A bundled symlink resolves outside the app directory (MG502)."""
 
+    def __init__(self, path: str, shown: str) -> None:
+        super().__init__(
+            f"{shown}: MG502 symlink-escape: the symlink resolves outside the app directory; remove it or exclude it"
+        )
+        self.path = path  # tree path of the symlink
+
 
 @dataclass(frozen=True)
 class BundleRules:
@@ -150,10 +156,7 @@ def keep_listed(tree: Tree, app: str, path: str, warn: Warn, kind: EntryKind | N
     if target is TargetKind.FILE:
         return True
     if target is TargetKind.OUTSIDE:
-        raise SymlinkEscape(
-            f"{tree.display(full)}: MG502 symlink-escape: the symlink resolves outside the app directory; "
-            "remove it or exclude it"
-        )
+        raise SymlinkEscape(full, tree.display(full))
     if target is TargetKind.MISSING:
         warn(f"{tree.display(full)}: skipped: broken symlink")
     elif target is TargetKind.SPECIAL:

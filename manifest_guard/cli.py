@@ -24,8 +24,24 @@ def _write() -> Command:
     return Command(write.build_parser, write.run)
 
 
-COMMANDS: dict[str, Callable[[], Command]] = {"write": _write}
-SUMMARIES = {"write": "write manifest.json like `rsconnect write-manifest` (byte-identical)"}
+def _check() -> Command:
+    from manifest_guard.commands import check
+
+    return Command(check.build_parser, check.run)
+
+
+def _fix() -> Command:
+    from manifest_guard.commands import fix
+
+    return Command(fix.build_parser, fix.run)
+
+
+COMMANDS: dict[str, Callable[[], Command]] = {"check": _check, "fix": _fix, "write": _write}
+SUMMARIES = {
+    "check": "report manifests that no longer describe their app (never writes)",
+    "fix": "rewrite stale manifests with the minimum change",
+    "write": "write manifest.json like `rsconnect write-manifest` (byte-identical)",
+}
 
 
 def _top_parser() -> argparse.ArgumentParser:

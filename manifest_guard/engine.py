@@ -178,21 +178,32 @@ def _hide_flags(request: AppRequest) -> tuple[tuple[str, bool], ...]:
 
 
 def _file_checksums(tree: Tree, request: AppRequest, package: PackageFile, warn: Warn) -> dict[str, str]:
-    """``files`` in rsconnect's order: notebook first for notebooks, else the package file then sorted."""
+    return app_file_checksums(tree, request, package.name, package.checksum, warn)
+
+
+def app_file_checksums(
+    tree: Tree, request: AppRequest, package_name: str | None, package_checksum: str | None, warn: Warn
+) -> dict[str, str]:
+    """``files`` in rsconnect's order: notebook first for notebooks, else the package file then sorted.
+
+    ``package_checksum`` None leaves the package file out (``check`` on an app whose package
+    file is gone); ``package_name`` None means the manifest names none.
+    """
     app = request.app
     extras = list(request.extra_files)
+    package = {package_name: package_checksum} if package_name and package_checksum is not None else {}
     if request.mode == "voila" and tree.is_file(join(app, VOILA_CONFIG)):
         extras.append(VOILA_CONFIG)
     if request.mode == "notebook":
         assert request.notebook is not None
-        head = {request.notebook: tree.md5(join(app, request.notebook)), package.name: package.checksum}
+        head = {request.notebook: tree.md5(join(app, request.notebook)), **package}
         return {**head, **checksums(tree, app, _readable_extras(tree, app, extras, warn))}
     if request.notebook is not None:  # voila given one notebook: no walk
         paths = sorted(_readable_extras(tree, app, sorted({request.notebook, *extras}), warn))
     else:
-        rules = BundleRules(package.name, request.excludes, extras, request.ignored_by_git)
+        rules = BundleRules(package_name, request.excludes, extras, request.ignored_by_git)
         paths = bundle_files(tree, app, rules, warn)
-    return {package.name: package.checksum, **checksums(tree, app, paths)}
+    return {**package, **checksums(tree, app, paths)}
 
 
 def _readable_extras(tree: Tree, app: str, extras: Sequence[str], warn: Warn) -> list[str]:

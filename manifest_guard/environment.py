@@ -89,6 +89,11 @@ def detect_python_requires(tree: Tree, app: str, warn: Warn) -> Any:
     The value is passed through as read (rsconnect-python does not validate pyproject.toml or
     setup.cfg values, and a TOML integer stays an integer); only ``.python-version`` is adapted.
     """
+    return find_python_requires(tree, app, warn)[0]
+
+
+def find_python_requires(tree: Tree, app: str, warn: Warn) -> tuple[Any, str | None]:
+    """The requires value and the tree path of the file it came from (``(None, None)`` if none)."""
     for name in VERSION_SOURCES:
         path = join(app, name)
         if not tree.is_file(path):
@@ -100,8 +105,8 @@ def detect_python_requires(tree: Tree, app: str, warn: Warn) -> Any:
             warn(f"{display}: invalid Python version constraint, ignoring it: {error}")
             continue
         if value:
-            return value
-    return None
+            return value, path
+    return None, None
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,8 @@ class Report:
 
     def failing(self) -> list[Finding]:
         """Findings that make the run fail: errors, and warnings too under ``--strict``."""
-        return [f for f in self.findings if f.severity is Severity.ERROR or (self.strict and f.severity is Severity.WARNING)]
+        counted = (Severity.ERROR, Severity.WARNING) if self.strict else (Severity.ERROR,)
+        return [finding for finding in self.findings if finding.severity in counted]
 
     @property
     def status(self) -> RunStatus:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -134,3 +135,20 @@ def merge_files(
         position = 0 if anchor is None else present.index(anchor) + 1
         result.insert(position, (path, {"checksum": fresh[path]}))
     return dict(result)
+
+
+def dump_like(data: Mapping[str, Any], original: str) -> bytes:
+    """Serialise ``data`` in the style of ``original`` (indent, ASCII escapes, final newline), so a
+    ``fix`` of a Publisher (tab-indented) or hand-formatted manifest changes only what it must."""
+    indent: str | int | None = 2
+    match = re.search(r"\n([ \t]+)\S", original)
+    if match:
+        whitespace = match.group(1)
+        indent = "\t" if whitespace.startswith("\t") else len(whitespace)
+    elif "\n" not in original.strip():
+        indent = None
+    ascii_only = original.isascii()
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only)
+    if original.endswith("\n") or not original:
+        text += "\n"
+    return text.encode("utf-8")

@@ -1,0 +1,171 @@
+"""One manifest, start to end: load it, run every rule family, keep what the selection reports,
+and work out the bytes ``fix`` would write. ``check`` and ``fix`` share all of it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from manifest_guard.bundle import SymlinkEscape
+from manifest_guard.config import Config
+from manifest_guard.edits import Edit, Proposal, apply_edits
+from manifest_guard.findings import Finding, ManifestResult, ManifestStatus
+from manifest_guard.manifest import dump_like
+from manifest_guard.rules import Severity
+from manifest_guard.rules.document import check_document
+from manifest_guard.rules.freshness import AppState, check_files, check_requires
+from manifest_guard.rules.python_version import check_python_version
+from manifest_guard.selection import RuleSelection
+from manifest_guard.trees import join
+from manifest_guard.workspace import INDEX, WORKTREE, Workspace
+
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    config: Config
+    selection: RuleSelection
+    want_diff: bool = False
+
+
+@dataclass
+class ManifestOutcome:
+    """Findings for one manifest, and what ``fix`` would do about them."""
+
+    manifest: str  # tree path
+    result: ManifestResult
+    findings: list[Finding]
+    edits: list[Edit] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    document: Mapping[str, Any] | None = None
+    source_bytes: bytes = b""
+    fixed_bytes: bytes | None = None  # None: nothing fix can change
+    blocked: str | None = None  # why fix must not rewrite this manifest
+
+
+def _source_label(workspace: Workspace) -> str:
+    if workspace.source == INDEX:
+        return "the index"
+    if workspace.source == WORKTREE:
+        return "the work tree"
+    return workspace.source
+
+
+def _app_of(manifest: str) -> str:
+    return manifest.rpartition("/")[0]
+
+
+def _select(proposals: list[Proposal], selection: RuleSelection, app_ignore: tuple[str, ...]) -> list[Proposal]:
+    kept = []
+    for proposal in proposals:
+        finding = proposal.finding
+        level = selection.severity(finding.code, finding.severity, app_ignore)
+        if level is Severity.OFF:
+            continue
+        if level is not finding.severity:
+            finding = Finding(finding.code, finding.manifest, finding.path, finding.line, finding.message, level,
+                              finding.column, finding.subject)  # fmt: skip
+        kept.append(Proposal(finding, proposal.edit))
+    return kept
+
+
+def _status(findings: list[Finding]) -> ManifestStatus:
+    if any(finding.code.startswith("MG0") for finding in findings):
+        return "invalid"
+    if any(finding.code.startswith("MG1") for finding in findings):
+        return "stale"
+    return "fresh"
+
+
+def unified_diff(path: str, before: bytes, after: bytes) -> str:
+    old = before.decode("utf-8", "replace").splitlines(keepends=True)
+    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(old, new, f"a/{path}", f"b/{path}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _rules(workspace: Workspace, manifest: str, state: AppState) -> tuple[list[Proposal], list[str]]:
+    """Every rule family after the document rules; returns the proposals and write's files order."""
+    display = workspace.display(manifest)
+    proposals: list[Proposal] = []
+    order: list[str] = []
+    try:
+        freshness = check_files(state)
+        proposals.extend(freshness.proposals)
+        order = freshness.order
+    except SymlinkEscape as escape:
+        shown = workspace.display(escape.path)
+        message = f"{shown}: the symlink resolves outside the app directory; remove it or exclude it"
+        subject = escape.path[len(state.app) + 1 :] if state.app else escape.path
+        proposals.append(Proposal(Finding("MG502", display, display, 1, message, subject=subject)))
+    proposals.extend(check_requires(state))
+    proposals.extend(Proposal(finding) for finding in check_python_version(state.document, state.loaded, display))
+    return proposals, order
+
+
+def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, warn: Warn) -> ManifestOutcome:
+    """Every finding for one manifest (a tree path) and the fixed bytes when ``fix`` can repair it."""
+    display = workspace.display(manifest)
+    app = _app_of(manifest)
+    app_config = options.config.app(app)
+    app_ignore = app_config.ignore if app_config else ()
+    raw = workspace.tree.read_bytes(manifest)
+    document_check = check_document(raw, display)
+    loaded = document_check.loaded
+    document_proposals = [Proposal(finding) for finding in document_check.findings]
+    document = loaded.value if loaded is not None else None
+    if loaded is None or not isinstance(document, dict):
+        findings = [p.finding for p in _select(document_proposals, options.selection, app_ignore)]
+        return ManifestOutcome(manifest, ManifestResult(display, None, _status(findings) if findings else "invalid"),
+                               findings, source_bytes=raw, blocked="it is not a JSON object")  # fmt: skip
+    metadata = document.get("metadata")
+    appmode = metadata.get("appmode") if isinstance(metadata, dict) else None
+    state = AppState(
+        tree=workspace.tree,
+        source_label=_source_label(workspace),
+        manifest=manifest,
+        app=app,
+        document=document,
+        loaded=loaded,
+        display=workspace.display,
+        excludes=(*options.config.exclude, *(app_config.exclude if app_config else ())),
+        ignored_by_git=workspace.ignored_predicate(app),
+        is_new=None if workspace.base is None else (lambda path: not workspace.base_has(path)),
+        warn=warn,
+    )
+    rule_proposals, order = _rules(workspace, manifest, state)
+    proposals = _select([*document_proposals, *rule_proposals], options.selection, app_ignore)
+    findings = [proposal.finding for proposal in proposals]
+    edits = [proposal.edit for proposal in proposals if proposal.edit is not None]
+    outcome = ManifestOutcome(
+        manifest,
+        ManifestResult(display, appmode if isinstance(appmode, str) else None, _status(findings)),
+        findings,
+        edits,
+        order,
+        document,
+        raw,
+    )
+    if loaded.duplicates:
+        outcome.blocked = "it repeats keys (MG003); rewriting it would silently drop one of them"
+    elif edits:
+        outcome.fixed_bytes = render_fixed(document, edits, outcome.order, raw)
+        if options.want_diff:
+            outcome.result.diff = unified_diff(display, raw, outcome.fixed_bytes)
+    return outcome
+
+
+def render_fixed(document: Mapping[str, Any], edits: list[Edit], order: list[str], original: bytes) -> bytes:
+    """The bytes ``fix`` writes: the edits applied, every other key in place, the original's style."""
+    return dump_like(apply_edits(document, edits, order), original.decode("utf-8", "replace"))
+
+
+def app_directory(manifest: str) -> str:
+    return _app_of(manifest)
+
+
+def manifest_of(directory: str) -> str:
+    return join(directory, "manifest.json")

@@ -1,0 +1,34 @@
+"""``manifest-guard check [PATH...]``: report stale or invalid manifests; never writes anything."""
+
+from __future__ import annotations
+
+import argparse
+
+from manifest_guard.commands.common import add_common_options, check_all, exit_code, open_run, render_report
+
+DESCRIPTION = """\
+Check that each Connect manifest.json still describes its app: schema, file list, checksums,
+Python requirement and version. Without PATH, every tracked manifest.json that has
+metadata.appmode is checked (PWA and browser-extension manifests are skipped). Exit 0 clean,
+1 findings (warnings only with --strict), 2 usage, configuration or I/O error.
+"""
+SOURCES = (
+    "what to check: 'index' (staged content, the default in a git repository), 'worktree' "
+    "(files on disk, the default elsewhere) or a revision such as HEAD or origin/main"
+)
+
+
+def build_parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
+    add_common_options(parser, SOURCES)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    session = open_run(args)
+    try:
+        report, _ = check_all(session, "check")
+    finally:
+        session.workspace.close()
+    render_report(report, args)
+    return exit_code(report)

@@ -1,0 +1,218 @@
+"""MG101-MG104: does the manifest still describe the files and Python constraint of the tree?
+
+The expected file set comes from the one engine (``engine.app_file_checksums``), so ``check``
+and ``write`` can never disagree about which files belong to an app or what their checksums are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from manifest_guard.appmodes import WRITE_MODES
+from manifest_guard.checksums import md5_of_bytes
+from manifest_guard.edits import AddFile, DropFile, Proposal, SetChecksum, SetRequires
+from manifest_guard.engine import AppRequest, app_file_checksums
+from manifest_guard.environment import find_python_requires
+from manifest_guard.findings import Finding
+from manifest_guard.jsonpos import LoadedJson
+from manifest_guard.package_file import processed_requirements
+from manifest_guard.rules import Severity
+from manifest_guard.rules.document import unsafe_path_reason
+from manifest_guard.trees import EntryKind, TargetKind, Tree, join
+
+Warn = Callable[[str], None]
+# The appmodes whose file set ``write`` decides by walking the directory (or, for notebooks, by rule).
+WALKED_MODES = {appmode: mode for mode, appmode in WRITE_MODES.items() if mode not in ("api", "notebook")}
+WALKED_MODES["python-api"] = "api"
+NOTEBOOK_APPMODE = "jupyter-static"
+
+
+@dataclass
+class AppState:
+    """The manifest being checked and where its app lives."""
+
+    tree: Tree
+    source_label: str  # "the index", "the work tree", "HEAD~1"
+    manifest: str  # tree path of manifest.json
+    app: str  # tree path of its directory
+    document: Mapping[str, Any]
+    loaded: LoadedJson
+    display: Callable[[str], str]  # tree path -> reported path
+    excludes: Sequence[str] = ()
+    ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
+    is_new: Callable[[str], bool] | None = None  # None: no base to tell
+    warn: Warn = field(default=lambda _message: None)
+
+
+@dataclass
+class Freshness:
+    proposals: list[Proposal]
+    order: list[str]  # write's order of the expected files
+
+
+def _checksum_of(entry: Any) -> str | None:
+    checksum = entry.get("checksum") if isinstance(entry, Mapping) else None
+    return checksum if isinstance(checksum, str) else None
+
+
+def _listed(document: Mapping[str, Any]) -> dict[str, str | None]:
+    files = document.get("files")
+    if isinstance(files, Mapping):
+        return {path: _checksum_of(entry) for path, entry in files.items()}
+    if isinstance(files, list):
+        return {path: None for path in files if isinstance(path, str)}
+    return {}
+
+
+def _package_file(document: Mapping[str, Any]) -> str | None:
+    python = document.get("python")
+    manager = python.get("package_manager") if isinstance(python, Mapping) else None
+    name = manager.get("package_file") if isinstance(manager, Mapping) else None
+    return name if isinstance(name, str) and name and unsafe_path_reason(name) is None else None
+
+
+def _bundleable(state: AppState, path: str) -> bool:
+    """A listed path that can stay in the bundle: a file (or in-app symlink to one) git keeps."""
+    full = join(state.app, path)
+    kind = state.tree.entry_kind(full)
+    if kind is EntryKind.FILE:
+        return not state.ignored_by_git(path)
+    if kind is EntryKind.SYMLINK:
+        target, _ = state.tree.resolve_symlink(full, state.app)
+        return target in (TargetKind.FILE, TargetKind.OUTSIDE) and not state.ignored_by_git(path)
+    return False
+
+
+def _missing_reason(state: AppState, path: str) -> str:
+    full = join(state.app, path)
+    if state.tree.is_dir(full):
+        return "is a directory"
+    if state.tree.entry_kind(full) is not None:
+        if state.ignored_by_git(path):
+            return "is ignored by git, so Connect's git import will not have it"
+        return "is not a regular file (special file or broken symlink)"
+    return f"is not in {state.source_label}"
+
+
+@dataclass
+class _Expected:
+    files: dict[str, str]
+    accepted: dict[str, set[str]]  # extra checksums that count as fresh (the package file's raw md5)
+    walked: bool  # whether files missing from the manifest are reported (MG103)
+
+
+def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
+    metadata = state.document.get("metadata")
+    appmode = metadata.get("appmode") if isinstance(metadata, Mapping) else None
+    entrypoint = metadata.get("entrypoint") if isinstance(metadata, Mapping) else None
+    keep = [path for path in listed if path != "manifest.json" and unsafe_path_reason(path) is None]
+    extras = [path for path in keep if _bundleable(state, path)]
+    package = _package_file(state.document)
+    package_checksum = None
+    accepted: dict[str, set[str]] = {}
+    if package is not None and state.tree.is_file(join(state.app, package)):
+        raw = state.tree.read_bytes(join(state.app, package))
+        processed = processed_requirements(raw, state.tree.display(join(state.app, package)))
+        package_checksum = md5_of_bytes(processed.encode("utf-8", "surrogateescape"))
+        accepted[package] = {md5_of_bytes(raw)}
+    if appmode == NOTEBOOK_APPMODE and isinstance(entrypoint, str) and state.tree.is_file(join(state.app, entrypoint)):
+        request = AppRequest(mode="notebook", app=state.app, notebook=entrypoint, extra_files=tuple(extras))
+        return _Expected(app_file_checksums(state.tree, request, package, package_checksum, state.warn), accepted, True)
+    if appmode in WALKED_MODES:
+        request = AppRequest(
+            mode=WALKED_MODES[appmode],
+            app=state.app,
+            excludes=tuple(state.excludes),
+            extra_files=tuple(extras),
+            ignored_by_git=state.ignored_by_git,
+        )
+        return _Expected(app_file_checksums(state.tree, request, package, package_checksum, state.warn), accepted, True)
+    present = [path for path in extras if state.tree.is_file(join(state.app, path))]
+    files = {path: state.tree.md5(join(state.app, path)) for path in present}
+    if package in files and package_checksum is not None:
+        accepted[package] = {files[package]}
+        files[package] = package_checksum
+    return _Expected(files, accepted, False)
+
+
+def _line(state: AppState, *path: str) -> int:
+    return state.loaded.line_of(tuple(path))
+
+
+def check_files(state: AppState) -> Freshness:
+    """MG101, MG102 and MG103 with the edits that repair them."""
+    listed = _listed(state.document)
+    expected = _expected(state, listed)
+    proposals: list[Proposal] = []
+    manifest = state.display(state.manifest)
+
+    def finding(code: str, subject: str, message: str, line: int, severity: Severity = Severity.ERROR) -> Finding:
+        return Finding(code, manifest, manifest, line, message, severity, subject=subject)
+
+    has_checksums = isinstance(state.document.get("files"), Mapping)
+    for path, checksum in listed.items():
+        if path == "manifest.json" or unsafe_path_reason(path) is not None:
+            continue
+        shown = state.display(join(state.app, path))
+        line = _line(state, "files", path)
+        if path not in expected.files:
+            message = f"{shown}: listed in the manifest but {_missing_reason(state, path)}"
+            proposals.append(Proposal(finding("MG102", path, message, line), DropFile(path) if has_checksums else None))
+            continue
+        fresh = expected.files[path]
+        if not has_checksums or checksum == fresh or checksum in expected.accepted.get(path, set()):
+            continue
+        was = "no checksum" if checksum is None else f"listed {checksum[:12]}"
+        message = f"{shown}: content changed since the manifest was written ({was}, now {fresh[:12]})"
+        proposals.append(Proposal(finding("MG101", path, message, line), SetChecksum(path, fresh)))
+    if expected.walked and has_checksums:
+        files_line = _line(state, "files")
+        for path, fresh in expected.files.items():
+            if path in listed:
+                continue
+            shown = state.display(join(state.app, path))
+            if state.is_new is None:
+                message = f"{shown}: not listed in the manifest (no base commit to tell whether it is new)"
+                unlisted = finding("MG103", path, message, files_line, Severity.WARNING)
+                proposals.append(Proposal(unlisted, AddFile(path, fresh)))
+            elif state.is_new(join(state.app, path)):
+                message = f"{shown}: new file not listed in the manifest"
+                proposals.append(Proposal(finding("MG103", path, message, files_line), AddFile(path, fresh)))
+    return Freshness(proposals, list(expected.files))
+
+
+def _current_requires(document: Mapping[str, Any]) -> Any:
+    environment = document.get("environment")
+    python = environment.get("python") if isinstance(environment, Mapping) else None
+    return python.get("requires") if isinstance(python, Mapping) else None
+
+
+def _python_version(document: Mapping[str, Any]) -> Any:
+    python = document.get("python")
+    return python.get("version") if isinstance(python, Mapping) else None
+
+
+def check_requires(state: AppState) -> list[Proposal]:
+    """MG104: ``environment.python.requires`` against ``.python-version`` / pyproject / setup.cfg.
+
+    A manifest whose requires is ``==<python.version>`` (rsconnect's --override-python-version)
+    is left alone, and with no source file there is nothing to compare.
+    """
+    if not isinstance(state.document.get("python"), Mapping):
+        return []
+    wanted, source = find_python_requires(state.tree, state.app, state.warn)
+    if wanted is None or source is None:
+        return []
+    current = _current_requires(state.document)
+    if current == wanted or (isinstance(current, str) and current == f"=={_python_version(state.document)}"):
+        return []
+    manifest = state.display(state.manifest)
+    line = state.loaded.line_of(("environment", "python", "requires"))
+    shown = "missing" if current is None else repr(current)
+    message = (
+        f"environment.python.requires is {shown} but {state.display(source)} says {wanted!r}"
+    )
+    finding = Finding("MG104", manifest, manifest, line, message, subject="environment.python.requires")
+    return [Proposal(finding, SetRequires(wanted))]

@@ -1,0 +1,46 @@
+"""MG401-MG402: ``python.version`` is a version Connect can match, and one the app allows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from manifest_guard.findings import Finding
+from manifest_guard.jsonpos import LoadedJson
+from manifest_guard.rules import Severity
+
+_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
+
+
+def _section(document: Mapping[str, Any], *keys: str) -> Any:
+    value: Any = document
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def check_python_version(document: Mapping[str, Any], loaded: LoadedJson, manifest: str) -> list[Finding]:
+    """MG401 for a malformed ``python.version``; MG402 when it is outside ``environment.python.requires``."""
+    version = _section(document, "python", "version")
+    if not isinstance(version, str):
+        return []  # absent or mistyped: the schema (MG002) reports it
+    line = loaded.line_of(("python", "version"))
+    if not _VERSION.match(version):
+        message = f"python.version {version!r} is not X.Y or X.Y.Z; Connect matches it against installed Pythons"
+        return [Finding("MG401", manifest, manifest, line, message, subject="python.version")]
+    requires = _section(document, "environment", "python", "requires")
+    if not isinstance(requires, str) or not requires.strip():
+        return []
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        specifiers = SpecifierSet(requires)
+    except InvalidSpecifier:
+        return []  # not PEP 440: Connect's own reading is unknown, so stay quiet
+    if specifiers.contains(version, prereleases=True):
+        return []
+    message = f"python.version {version!r} is outside environment.python.requires {requires!r}"
+    return [Finding("MG402", manifest, manifest, line, message, Severity.WARNING, subject="python.version")]
