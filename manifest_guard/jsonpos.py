@@ -17,7 +17,7 @@ from typing import Any, cast
 
 JsonPath = tuple[Any, ...]
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
 MAX_DEPTH = 1000
 
@@ -69,7 +69,8 @@ class _Parser:
         try:
             return cast("tuple[str, int]", scanstring(self.text, offset + 1, True))
         except json.JSONDecodeError as error:
-            raise self.fail(error.msg, error.pos) from None
+            message = error.msg[: -len(" at")] if error.msg.endswith(" at") else error.msg
+            raise self.fail(message, error.pos) from None
 
     def scalar(self, offset: int) -> tuple[Any, int]:
         char = self.text[offset : offset + 1]
@@ -82,7 +83,13 @@ class _Parser:
         if number:
             literal = number.group()
             is_float = "." in literal or "e" in literal or "E" in literal
-            return (float(literal) if is_float else int(literal)), number.end()
+            try:
+                value: Any = float(literal) if is_float else int(literal)
+            except ValueError:  # more digits than int() converts (sys.set_int_max_str_digits)
+                raise self.fail("number with too many digits", offset) from None
+            if is_float and value in (float("inf"), float("-inf")):
+                raise self.fail("number out of range", offset)
+            return value, number.end()
         if not char:
             raise self.fail("unexpected end of data", offset)
         raise self.fail(f"unexpected character {char!r}", offset)

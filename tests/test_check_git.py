@@ -305,6 +305,7 @@ def test_discovery_skips_pwa_and_extension_manifests(repo: Path) -> None:
     })  # fmt: skip
     commit_all(repo, "other manifests")
     code, report = check_json(repo)
+    assert code == 1
     assert sorted(m["path"] for m in report["manifests"]) == [MANIFEST, "broken/manifest.json"]
     assert [(f["code"], f["manifest"]) for f in report["findings"]] == [("MG001", "broken/manifest.json")]
     assert check(repo, "web").code == 1  # named explicitly: checked, and it is not a Connect manifest
