@@ -76,15 +76,15 @@ class _Parser:
         char = self.text[offset : offset + 1]
         if char == '"':
             return self.string(offset)
-        for word, value in _LITERALS.items():
+        for word, literal_value in _LITERALS.items():
             if self.text.startswith(word, offset):
-                return value, offset + len(word)
+                return literal_value, offset + len(word)
         number = _NUMBER.match(self.text, offset)
         if number:
             literal = number.group()
             is_float = "." in literal or "e" in literal or "E" in literal
             try:
-                value: Any = float(literal) if is_float else int(literal)
+                value = float(literal) if is_float else int(literal)
             except ValueError:  # more digits than int() converts (sys.set_int_max_str_digits)
                 raise self.fail("number with too many digits", offset) from None
             if is_float and value in (float("inf"), float("-inf")):
