@@ -3,6 +3,7 @@ and work out the bytes ``fix`` would write. ``check`` and ``fix`` share all of i
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -66,8 +67,9 @@ def _select(proposals: list[Proposal], selection: RuleSelection, app_ignore: tup
         if level is Severity.OFF:
             continue
         if level is not finding.severity:
-            finding = Finding(finding.code, finding.manifest, finding.path, finding.line, finding.message, level,
-                              finding.column, finding.subject)  # fmt: skip
+            finding = dataclasses.replace(finding, severity=level)
+        if proposal.edit is None and finding.fixable:
+            finding = dataclasses.replace(finding, repairable=False)
         kept.append(Proposal(finding, proposal.edit))
     return kept
 

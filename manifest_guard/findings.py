@@ -24,6 +24,7 @@ class Finding:
     severity: Severity = Severity.ERROR
     column: int | None = None
     subject: str = ""  # what the finding is about (a files key, a JSON path): stable across runs
+    repairable: bool | None = None  # None: as the rule says; False: fix cannot repair this instance
 
     @property
     def name(self) -> str:
@@ -31,7 +32,7 @@ class Finding:
 
     @property
     def fixable(self) -> bool:
-        return RULES[self.code].fixable
+        return RULES[self.code].fixable if self.repairable is None else self.repairable
 
 
 @dataclass

@@ -355,3 +355,14 @@ def test_select_ignore_and_strict(repo: Path) -> None:
     assert check(repo, "--select", "MG1").code == 1
     bad = check(repo, "--select", "XX9")
     assert bad.code == 2 and "XX9" in bad.stderr
+
+
+def test_a_missing_package_file_is_reported_but_never_dropped(repo: Path) -> None:
+    git(repo, "rm", "-q", f"{APP}/requirements.txt")
+    code, report = check_json(repo)
+    assert code == 1 and codes(report) == [("MG102", "requirements.txt")]
+    assert report["findings"][0]["fixable"] is False
+    before = (repo / MANIFEST).read_bytes()
+    result = run_manifest_guard(["fix"], repo)
+    assert result.code == 1 and "commit the package file" in result.stdout
+    assert (repo / MANIFEST).read_bytes() == before

@@ -6,6 +6,7 @@ and ``write`` can never disagree about which files belong to an app or what thei
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,6 +153,7 @@ def check_files(state: AppState) -> Freshness:
         return Finding(code, manifest, manifest, line, message, severity, subject=subject)
 
     has_checksums = isinstance(state.document.get("files"), Mapping)
+    package = _package_file(state.document)
     for path, checksum in listed.items():
         if path == "manifest.json" or unsafe_path_reason(path) is not None:
             continue
@@ -159,7 +161,14 @@ def check_files(state: AppState) -> Freshness:
         line = _line(state, "files", path)
         if path not in expected.files:
             message = f"{shown}: listed in the manifest but {_missing_reason(state, path)}"
-            proposals.append(Proposal(finding("MG102", path, message, line), DropFile(path) if has_checksums else None))
+            if path == package:  # dropping it would hide the real problem: Connect installs from it
+                message += "; commit the package file (fix does not remove it)"
+                missing = dataclasses.replace(finding("MG102", path, message, line), repairable=False)
+                proposals.append(Proposal(missing))
+            elif has_checksums:
+                proposals.append(Proposal(finding("MG102", path, message, line), DropFile(path)))
+            else:
+                proposals.append(Proposal(dataclasses.replace(finding("MG102", path, message, line), repairable=False)))
             continue
         fresh = expected.files[path]
         if not has_checksums or checksum == fresh or checksum in expected.accepted.get(path, set()):
