@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Optional
 
 import pathspec
 
@@ -29,6 +29,7 @@ CONFIG_DIRECTORY: Final = ".rsconnect-python"
 RSCIGNORE: Final = ".rscignore"
 
 Warn = Callable[[str], None]
+EscapeHandler = Optional[Callable[[str], None]]  # called with the tree path of an escaping symlink
 
 
 class SymlinkEscape(UserError):
@@ -49,6 +50,7 @@ class BundleRules:
     excludes: Sequence[str] = ()
     extra_files: Sequence[str] = ()
     ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
+    on_escape: EscapeHandler = None  # report escaping symlinks here instead of raising (check)
 
 
 def _compile(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
@@ -137,11 +139,13 @@ def _walk_candidates(tree: Tree, app: str, rules: FileSetRules) -> list[tuple[st
     return candidates
 
 
-def keep_listed(tree: Tree, app: str, path: str, warn: Warn, kind: EntryKind | None = None) -> bool:
+def keep_listed(
+    tree: Tree, app: str, path: str, warn: Warn, kind: EntryKind | None = None, on_escape: EscapeHandler = None
+) -> bool:
     """Whether a chosen path can be bundled: regular files and symlinks to files inside the app.
 
     Special files and broken symlinks are skipped with a warning (never opened); a symlink that
-    leaves the app directory is an error (MG502).
+    leaves the app directory is an error (MG502): raised, or handed to ``on_escape`` and skipped.
     """
     full = join(app, path)
     kind = tree.entry_kind(full) if kind is None else kind
@@ -156,7 +160,10 @@ def keep_listed(tree: Tree, app: str, path: str, warn: Warn, kind: EntryKind | N
     if target is TargetKind.FILE:
         return True
     if target is TargetKind.OUTSIDE:
-        raise SymlinkEscape(full, tree.display(full))
+        if on_escape is None:
+            raise SymlinkEscape(full, tree.display(full))
+        on_escape(full)
+        return False
     if target is TargetKind.MISSING:
         warn(f"{tree.display(full)}: skipped: broken symlink")
     elif target is TargetKind.SPECIAL:
@@ -185,7 +192,7 @@ def bundle_files(tree: Tree, app: str, rules: BundleRules, warn: Warn) -> list[s
             warn(f"{tree.display(join(app, extra))}: listed although git ignores it; Connect's git import "
                  "will not have it")  # fmt: skip
         chosen.setdefault(extra, None)
-    return sorted(path for path, kind in chosen.items() if keep_listed(tree, app, path, warn, kind))
+    return sorted(path for path, kind in chosen.items() if keep_listed(tree, app, path, warn, kind, rules.on_escape))
 
 
 def checksums(tree: Tree, app: str, paths: Iterable[str]) -> dict[str, str]:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from manifest_guard.bundle import SymlinkEscape
 from manifest_guard.config import Config
 from manifest_guard.edits import Edit, Proposal, apply_edits
 from manifest_guard.findings import Finding, ManifestResult, ManifestStatus
@@ -75,11 +74,11 @@ def _select(proposals: list[Proposal], selection: RuleSelection, app_ignore: tup
 
 
 def _status(findings: list[Finding]) -> ManifestStatus:
-    if any(finding.code.startswith("MG0") for finding in findings):
+    """``invalid`` when the manifest's own content is wrong (MG0xx, MG4xx), ``stale`` for any other
+    finding (it no longer matches the tree), ``fresh`` with no finding at all."""
+    if any(finding.code.startswith(("MG0", "MG4")) for finding in findings):
         return "invalid"
-    if any(finding.code.startswith("MG1") for finding in findings):
-        return "stale"
-    return "fresh"
+    return "stale" if findings else "fresh"
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
@@ -92,20 +91,10 @@ def unified_diff(path: str, before: bytes, after: bytes) -> str:
 def _rules(workspace: Workspace, manifest: str, state: AppState) -> tuple[list[Proposal], list[str]]:
     """Every rule family after the document rules; returns the proposals and write's files order."""
     display = workspace.display(manifest)
-    proposals: list[Proposal] = []
-    order: list[str] = []
-    try:
-        freshness = check_files(state)
-        proposals.extend(freshness.proposals)
-        order = freshness.order
-    except SymlinkEscape as escape:
-        shown = workspace.display(escape.path)
-        message = f"{shown}: the symlink resolves outside the app directory; remove it or exclude it"
-        subject = escape.path[len(state.app) + 1 :] if state.app else escape.path
-        proposals.append(Proposal(Finding("MG502", display, display, 1, message, subject=subject)))
-    proposals.extend(check_requires(state))
+    freshness = check_files(state)
+    proposals = [*freshness.proposals, *check_requires(state)]
     proposals.extend(Proposal(finding) for finding in check_python_version(state.document, state.loaded, display))
-    return proposals, order
+    return proposals, freshness.order
 
 
 def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, warn: Warn) -> ManifestOutcome:
@@ -140,6 +129,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
     )
     rule_proposals, order = _rules(workspace, manifest, state)
     proposals = _select([*document_proposals, *rule_proposals], options.selection, app_ignore)
+    proposals.sort(key=lambda proposal: (proposal.finding.line or 0, proposal.finding.code, proposal.finding.subject))
     findings = [proposal.finding for proposal in proposals]
     edits = [proposal.edit for proposal in proposals if proposal.edit is not None]
     outcome = ManifestOutcome(

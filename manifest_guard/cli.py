@@ -72,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = COMMANDS[top.command]()
         parser = command.build_parser(f"{console.PROGRAM} {top.command}")
         options = parser.parse_intermixed_args(top.arguments)
-        options.color = top.color
+        if getattr(options, "color", None) is None:
+            options.color = top.color
         return command.run(options)
     except SystemExit as exit_request:
         code = exit_request.code

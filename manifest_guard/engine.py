@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from manifest_guard.appmodes import FRAMEWORK_MODES, WRITE_MODES
-from manifest_guard.bundle import BundleRules, bundle_files, checksums, keep_listed
+from manifest_guard.bundle import BundleRules, EscapeHandler, bundle_files, checksums, keep_listed
 from manifest_guard.entrypoints import (
     express_app_file,
     express_entrypoint,
@@ -52,6 +52,7 @@ class AppRequest:
     hide_all_input: bool = False
     hide_tagged_input: bool = False
     ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
+    on_symlink_escape: EscapeHandler = None  # check: report MG502 and go on; write: None raises
 
 
 @dataclass(frozen=True)
@@ -197,15 +198,18 @@ def app_file_checksums(
     if request.mode == "notebook":
         assert request.notebook is not None
         head = {request.notebook: tree.md5(join(app, request.notebook)), **package}
-        return {**head, **checksums(tree, app, _readable_extras(tree, app, extras, warn))}
+        return {**head, **checksums(tree, app, _readable_extras(tree, request, extras, warn))}
     if request.notebook is not None:  # voila given one notebook: no walk
-        paths = sorted(_readable_extras(tree, app, sorted({request.notebook, *extras}), warn))
+        paths = sorted(_readable_extras(tree, request, sorted({request.notebook, *extras}), warn))
     else:
-        rules = BundleRules(package_name, request.excludes, extras, request.ignored_by_git)
+        rules = BundleRules(package_name, request.excludes, extras, request.ignored_by_git, request.on_symlink_escape)
         paths = bundle_files(tree, app, rules, warn)
     return {**package, **checksums(tree, app, paths)}
 
 
-def _readable_extras(tree: Tree, app: str, extras: Sequence[str], warn: Warn) -> list[str]:
+def _readable_extras(tree: Tree, request: AppRequest, extras: Sequence[str], warn: Warn) -> list[str]:
     """Files listed without a walk (notebooks, voila given a file), first occurrence kept."""
-    return [path for path in dict.fromkeys(extras) if keep_listed(tree, app, path, warn)]
+    return [
+        path for path in dict.fromkeys(extras)
+        if keep_listed(tree, request.app, path, warn, on_escape=request.on_symlink_escape)
+    ]  # fmt: skip

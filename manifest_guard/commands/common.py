@@ -43,6 +43,9 @@ def add_common_options(parser: argparse.ArgumentParser, sources: str) -> None:
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: found at the repository root)")
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), help="colour in text output (also accepted before the command)"
+    )
 
 
 @dataclass

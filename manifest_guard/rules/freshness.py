@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from manifest_guard.appmodes import WRITE_MODES
+from manifest_guard.bundle import keep_listed
 from manifest_guard.checksums import md5_of_bytes
 from manifest_guard.edits import AddFile, DropFile, Proposal, SetChecksum, SetRequires
 from manifest_guard.engine import AppRequest, app_file_checksums
@@ -21,13 +22,15 @@ from manifest_guard.jsonpos import LoadedJson
 from manifest_guard.package_file import processed_requirements
 from manifest_guard.rules import Severity
 from manifest_guard.rules.document import unsafe_path_reason
-from manifest_guard.trees import EntryKind, TargetKind, Tree, join
+from manifest_guard.trees import EntryKind, TargetKind, Tree, join, relative_to
 
 Warn = Callable[[str], None]
 # The appmodes whose file set ``write`` decides by walking the directory (or, for notebooks, by rule).
 WALKED_MODES = {appmode: mode for mode, appmode in WRITE_MODES.items() if mode not in ("api", "notebook")}
 WALKED_MODES["python-api"] = "api"
 NOTEBOOK_APPMODE = "jupyter-static"
+VOILA_APPMODE = "jupyter-voila"
+VOILA_CONFIG = "voila.json"
 
 
 @dataclass
@@ -45,6 +48,7 @@ class AppState:
     ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
     is_new: Callable[[str], bool] | None = None  # None: no base to tell
     warn: Warn = field(default=lambda _message: None)
+    on_escape: Callable[[str], None] | None = None  # receives tree paths of symlinks leaving the app
 
 
 @dataclass
@@ -104,6 +108,20 @@ class _Expected:
     walked: bool  # whether files missing from the manifest are reported (MG103)
 
 
+def _file_kept(state: AppState, path: str) -> bool:
+    """Present and bundleable: a file, or a symlink to one inside the app (escapes are reported)."""
+    full = join(state.app, path)
+    if state.tree.entry_kind(full) is None:
+        return False
+    return keep_listed(state.tree, state.app, path, state.warn, on_escape=state.on_escape)
+
+
+def _voila_single_notebook(listed: Mapping[str, str | None], entrypoint: Any, package: str | None) -> bool:
+    """A voila manifest written for one notebook lists only it, the package file and voila.json;
+    one written for a directory lists the directory (the two are the same when that is all there is)."""
+    return bool(entrypoint) and set(listed) <= {entrypoint, package, VOILA_CONFIG}
+
+
 def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
     metadata = state.document.get("metadata")
     appmode = metadata.get("appmode") if isinstance(metadata, Mapping) else None
@@ -113,29 +131,41 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
     package = _package_file(state.document)
     package_checksum = None
     accepted: dict[str, set[str]] = {}
-    if package is not None and state.tree.is_file(join(state.app, package)):
+    if package is not None and _file_kept(state, package):
         raw = state.tree.read_bytes(join(state.app, package))
         processed = processed_requirements(raw, state.tree.display(join(state.app, package)))
         package_checksum = md5_of_bytes(processed.encode("utf-8", "surrogateescape"))
         accepted[package] = {md5_of_bytes(raw)}
-    if appmode == NOTEBOOK_APPMODE and isinstance(entrypoint, str) and state.tree.is_file(join(state.app, entrypoint)):
-        request = AppRequest(mode="notebook", app=state.app, notebook=entrypoint, extra_files=tuple(extras))
+    request = AppRequest(
+        mode="api",
+        app=state.app,
+        excludes=tuple(state.excludes),
+        extra_files=tuple(extras),
+        ignored_by_git=state.ignored_by_git,
+        on_symlink_escape=state.on_escape,
+    )
+    if appmode == NOTEBOOK_APPMODE and isinstance(entrypoint, str) and _file_kept(state, entrypoint):
+        request = dataclasses.replace(request, mode="notebook", notebook=entrypoint)
         return _Expected(app_file_checksums(state.tree, request, package, package_checksum, state.warn), accepted, True)
+    if appmode == VOILA_APPMODE and _voila_single_notebook(listed, entrypoint, package):
+        if not _file_kept(state, str(entrypoint)):
+            return _Expected(_listed_checksums(state, extras), accepted, False)
+        request = dataclasses.replace(request, mode="voila", notebook=str(entrypoint))
+        checksums = app_file_checksums(state.tree, request, package, package_checksum, state.warn)
+        return _Expected(checksums, accepted, False)
     if appmode in WALKED_MODES:
-        request = AppRequest(
-            mode=WALKED_MODES[appmode],
-            app=state.app,
-            excludes=tuple(state.excludes),
-            extra_files=tuple(extras),
-            ignored_by_git=state.ignored_by_git,
-        )
+        request = dataclasses.replace(request, mode=WALKED_MODES[appmode])
         return _Expected(app_file_checksums(state.tree, request, package, package_checksum, state.warn), accepted, True)
-    present = [path for path in extras if state.tree.is_file(join(state.app, path))]
-    files = {path: state.tree.md5(join(state.app, path)) for path in present}
+    files = _listed_checksums(state, extras)
     if package in files and package_checksum is not None:
         accepted[package] = {files[package]}
         files[package] = package_checksum
     return _Expected(files, accepted, False)
+
+
+def _listed_checksums(state: AppState, paths: Sequence[str]) -> dict[str, str]:
+    """Checksums of the listed files that can be bundled, for manifests that are not walked."""
+    return {path: state.tree.md5(join(state.app, path)) for path in paths if _file_kept(state, path)}
 
 
 def _line(state: AppState, *path: str) -> int:
@@ -143,8 +173,10 @@ def _line(state: AppState, *path: str) -> int:
 
 
 def check_files(state: AppState) -> Freshness:
-    """MG101, MG102 and MG103 with the edits that repair them."""
+    """MG101, MG102, MG103 with the edits that repair them, and MG502 for every escaping symlink."""
     listed = _listed(state.document)
+    escapes: list[str] = []
+    state = dataclasses.replace(state, on_escape=escapes.append)
     expected = _expected(state, listed)
     proposals: list[Proposal] = []
     manifest = state.display(state.manifest)
@@ -154,8 +186,14 @@ def check_files(state: AppState) -> Freshness:
 
     has_checksums = isinstance(state.document.get("files"), Mapping)
     package = _package_file(state.document)
+    escaped = {relative_to(path, state.app) for path in escapes}
+    for path in sorted(escaped):
+        shown = state.display(join(state.app, path))
+        message = f"{shown}: the symlink resolves outside the app directory; remove it or exclude it"
+        line = _line(state, "files", path) if path in listed else _line(state, "files")
+        proposals.append(Proposal(finding("MG502", path, message, line)))
     for path, checksum in listed.items():
-        if path == "manifest.json" or unsafe_path_reason(path) is not None:
+        if path == "manifest.json" or path in escaped or unsafe_path_reason(path) is not None:
             continue
         shown = state.display(join(state.app, path))
         line = _line(state, "files", path)
@@ -218,7 +256,8 @@ def check_requires(state: AppState) -> list[Proposal]:
     if current == wanted or (isinstance(current, str) and current == f"=={_python_version(state.document)}"):
         return []
     manifest = state.display(state.manifest)
-    line = state.loaded.line_of(("environment", "python", "requires"))
+    nearest = [("environment", "python", "requires"), ("environment", "python"), ("environment",), ("python",)]
+    line = next((state.loaded.lines[path] for path in nearest if path in state.loaded.lines), 1)
     shown = "missing" if current is None else repr(current)
     message = (
         f"environment.python.requires is {shown} but {state.display(source)} says {wanted!r}"

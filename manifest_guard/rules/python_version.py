@@ -10,7 +10,7 @@ from manifest_guard.findings import Finding
 from manifest_guard.jsonpos import LoadedJson
 from manifest_guard.rules import Severity
 
-_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
+_VERSION = re.compile(r"[0-9]+\.[0-9]+(\.[0-9]+)?")
 
 
 def _section(document: Mapping[str, Any], *keys: str) -> Any:
@@ -28,7 +28,7 @@ def check_python_version(document: Mapping[str, Any], loaded: LoadedJson, manife
     if not isinstance(version, str):
         return []  # absent or mistyped: the schema (MG002) reports it
     line = loaded.line_of(("python", "version"))
-    if not _VERSION.match(version):
+    if not _VERSION.fullmatch(version):
         message = f"python.version {version!r} is not X.Y or X.Y.Z; Connect matches it against installed Pythons"
         return [Finding("MG401", manifest, manifest, line, message, subject="python.version")]
     requires = _section(document, "environment", "python", "requires")
