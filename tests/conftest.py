@@ -94,3 +94,11 @@ def git_repo(tmp_path: Path) -> Path:
     git(repo, "init", "-q", "-b", "main")
     git(repo, "config", "commit.gpgsign", "false")
     return repo
+
+
+@pytest.fixture
+def repo(git_repo: Path) -> Path:
+    """A repository with one committed Flask app and its fresh manifest (see ``tests/gitapp.py``)."""
+    from tests.gitapp import make_flask_repo
+
+    return make_flask_repo(git_repo)

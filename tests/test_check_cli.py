@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 
 from tests.conftest import CliResult, git, put, run_manifest_guard
-from tests.test_check_git import APP, FLASK_APP, MACHINE, MANIFEST, check, check_json, codes, commit_all, write_manifest
+from tests.gitapp import APP, FLASK_APP, MACHINE, MANIFEST, check, check_json, codes, commit_all, write_manifest
 from tests.test_write_differential import locate_rsconnect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,15 +88,6 @@ def manifests(report: dict[str, Any]) -> list[tuple[str, str]]:
 
 def rsconnect(repo: Path, *args: str) -> None:
     subprocess.run([locate_rsconnect(), "write-manifest", *args], cwd=repo, check=True, capture_output=True)
-
-
-@pytest.fixture
-def repo(git_repo: Path) -> Path:
-    """One committed Flask app (``.python-version`` 3.11) with its fresh manifest."""
-    put(git_repo / APP, FLASK_APP)
-    write_manifest(git_repo)
-    commit_all(git_repo)
-    return git_repo
 
 
 # --- 1. MG401 and MG402 -------------------------------------------------------------------------------

@@ -8,53 +8,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import CliResult, git, put, run_manifest_guard
+from tests.conftest import git, put, run_manifest_guard
+from tests.gitapp import APP, FLASK_APP, MACHINE, MANIFEST, check, check_json, codes, commit_all, write_manifest
 from tests.test_write_differential import locate_rsconnect
-
-MACHINE = ["--python-version", "3.11.4", "--pip-version", "24.0", "--locale", "en_US.UTF-8"]
-APP = "apps/hello"
-MANIFEST = f"{APP}/manifest.json"
-FLASK_APP = {
-    "app.py": "from flask import Flask\napp = Flask(__name__)\n",
-    "requirements.txt": "flask==3.0.0\n",
-    "helpers.py": "X = 1\n",
-    ".python-version": "3.11\n",
-}
-
-
-def check(repo: Path, *args: str, env: dict[str, str] | None = None) -> CliResult:
-    return run_manifest_guard(["check", *args], repo, env)
-
-
-def check_json(repo: Path, *args: str) -> tuple[int, dict]:
-    result = check(repo, "--output-format", "json", *args)
-    return result.code, json.loads(result.stdout)
-
-
-def codes(report: dict) -> list[tuple[str, str]]:
-    """(code, subject) pairs of a JSON report, sorted."""
-    return sorted((finding["code"], finding["subject"]) for finding in report["findings"])
-
-
-def write_manifest(repo: Path, app: str = APP, mode: str = "flask") -> None:
-    result = run_manifest_guard(["write", "-o", *MACHINE, mode, app], repo)
-    assert result.code == 0, result.stderr
-
-
-def commit_all(repo: Path, message: str = "commit") -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
-
-
-@pytest.fixture
-def repo(git_repo: Path) -> Path:
-    """A repository with one committed Flask app and its fresh manifest."""
-    put(git_repo / APP, FLASK_APP)
-    write_manifest(git_repo)
-    commit_all(git_repo)
-    return git_repo
 
 
 def test_fresh_manifest_passes(repo: Path) -> None:

@@ -12,7 +12,7 @@ from manifest_guard.errors import UserError
 from manifest_guard.rules import Severity
 from manifest_guard.selection import RuleSelection
 from tests.conftest import git, put, run_manifest_guard
-from tests.test_check_git import APP, FLASK_APP, MANIFEST, check_json, commit_all, write_manifest
+from tests.gitapp import APP, FLASK_APP, MANIFEST, check_json, commit_all, write_manifest
 
 
 def test_defaults_without_configuration(tmp_path: Path) -> None:
