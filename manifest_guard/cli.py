@@ -36,10 +36,17 @@ def _fix() -> Command:
     return Command(fix.build_parser, fix.run)
 
 
-COMMANDS: dict[str, Callable[[], Command]] = {"check": _check, "fix": _fix, "write": _write}
+def _install() -> Command:
+    from manifest_guard.commands import install
+
+    return Command(install.build_parser, install.run)
+
+
+COMMANDS: dict[str, Callable[[], Command]] = {"check": _check, "fix": _fix, "install": _install, "write": _write}
 SUMMARIES = {
     "check": "report manifests that no longer describe their app (never writes)",
     "fix": "rewrite stale manifests with the minimum change",
+    "install": "install a plain git pre-commit hook (without the pre-commit framework)",
     "write": "write manifest.json like `rsconnect write-manifest` (byte-identical)",
 }
 

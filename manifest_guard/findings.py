@@ -7,7 +7,7 @@ from typing import Literal
 
 from manifest_guard.rules import RULES, Severity
 
-ManifestStatus = Literal["fresh", "stale", "invalid", "fixed", "error"]
+ManifestStatus = Literal["fresh", "stale", "invalid", "fixed", "error", "missing"]
 RunStatus = Literal["ok", "findings", "error"]
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from manifest_guard import console
 from manifest_guard.commands.common import add_common_options, check_all, exit_code, open_run, render_report
+from manifest_guard.findings import ManifestResult, Report
+from manifest_guard.trees import join
+from manifest_guard.workspace import MANIFEST
 
 DESCRIPTION = """\
 Check that each Connect manifest.json still describes its app: schema, file list, checksums,
@@ -26,9 +30,18 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     session = open_run(args)
+    if session is None:  # a hook run whose change touches no app: silent in text, an empty report otherwise
+        if args.output_format != "text":
+            render_report(Report(command="check"), args)
+        return 0
     try:
         report, _ = check_all(session, "check")
     finally:
         session.workspace.close()
+    for app in session.missing:
+        shown = session.workspace.display(join(app.path, MANIFEST))
+        console.error(f"{shown}: missing: the app is declared in the configuration; `manifest-guard fix` writes it")
+        report.manifests.append(ManifestResult(shown, None, "missing"))
     render_report(report, args)
-    return exit_code(report)
+    code = exit_code(report)
+    return 1 if code == 0 and session.missing else code

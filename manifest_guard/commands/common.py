@@ -6,17 +6,18 @@ import argparse
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from manifest_guard import console
 from manifest_guard.checker import CheckOptions, ManifestOutcome, check_manifest
-from manifest_guard.config import Config, find_config, load_config_file
+from manifest_guard.config import AppConfig, Config, find_config, load_config_file
 from manifest_guard.errors import UserError
 from manifest_guard.findings import ManifestResult, Report
+from manifest_guard.hookscope import HookScope, hook_scope
 from manifest_guard.rules import matching_codes
 from manifest_guard.selection import RuleSelection
 from manifest_guard.trees import join
-from manifest_guard.workspace import MANIFEST, Workspace, open_workspace
+from manifest_guard.workspace import INDEX, MANIFEST, Workspace, open_workspace
 
 OUTPUT_FORMATS = ("text", "json", "github", "sarif")
 
@@ -32,6 +33,11 @@ def _codes(value: str) -> list[str]:
 
 def add_common_options(parser: argparse.ArgumentParser, sources: str) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="app directories or manifest files (default: all)")
+    parser.add_argument(
+        "--hook",
+        action="store_true",
+        help="pre-commit mode: the index, only apps the staged change touches (all when nothing is staged)",
+    )
     parser.add_argument("--source", metavar="SOURCE", help=sources)
     parser.add_argument(
         "--changed-since", metavar="REV", help="only apps with a change between REV and the source (also the base)"
@@ -57,6 +63,7 @@ class Run:
     options: CheckOptions
     manifests: list[str]
     strict: bool
+    missing: list[AppConfig] = field(default_factory=list)  # declared apps without a manifest yet
 
 
 def _flatten(groups: Sequence[Sequence[str]] | None) -> list[str] | None:
@@ -121,28 +128,68 @@ def _changed(workspace: Workspace, manifests: list[str]) -> list[str]:
 
 
 def _load_config(workspace: Workspace, named: str | None) -> Config:
+    return _load_config_at(workspace.root, named)
+
+
+def _load_config_at(root: str, named: str | None) -> Config:
     if named is not None:
         return load_config_file(named)
-    return find_config(workspace.root)
+    return find_config(root)
 
 
-def open_run(args: argparse.Namespace) -> Run:
-    """Open the workspace, read the configuration and pick the manifests to check."""
+def _is_connect(workspace: Workspace, manifest: str) -> bool:
+    try:
+        return is_connect_manifest(workspace.tree.read_bytes(manifest))
+    except UserError:
+        return False
+
+
+def _declared_without_manifest(workspace: Workspace, config: Config, scope: HookScope | None) -> list[AppConfig]:
+    """Declared apps (``[[apps]]``) with no manifest in the source; in a hook run, touched ones only."""
+    return [
+        app for app in config.apps
+        if (scope is None or scope.touches(app.path)) and not workspace.tree.is_file(join(app.path, MANIFEST))
+    ]  # fmt: skip
+
+
+def _hook_arguments(args: argparse.Namespace) -> None:
+    if args.source not in (None, INDEX):
+        raise UserError("--hook checks the index; --source cannot be combined with it")
+    if args.changed_since is not None or args.paths:
+        raise UserError("--hook chooses the apps itself; drop --changed-since and PATH")
+
+
+def open_run(args: argparse.Namespace) -> Run | None:
+    """Open the workspace, read the configuration and pick the manifests to check.
+
+    In a hook run, None means the staged change touches no app (and no declared app): nothing to do,
+    and nothing was opened beyond a few git calls.
+    """
+    scope = None
+    if args.hook:
+        _hook_arguments(args)
+        scope = hook_scope(os.getcwd())
+        config = _load_config_at(scope.root, args.config)
+        if not scope.manifests and not any(scope.touches(app.path) for app in config.apps):
+            return None
     workspace = open_workspace(args.source, args.changed_since, args.paths)
     try:
         config = _load_config(workspace, args.config)
         selection = RuleSelection.build(config, _flatten(args.select), _flatten(args.ignore) or ())
-        if args.paths:
+        if scope is not None:
+            manifests = [path for path in scope.manifests if _is_connect(workspace, path)]
+        elif args.paths:
             manifests = list(dict.fromkeys(m for path in args.paths for m in _named(workspace, path)))
         else:
             manifests = _discover(workspace)
         if args.changed_since is not None:
             manifests = _changed(workspace, manifests)
+        missing = [] if args.paths else _declared_without_manifest(workspace, config, scope)
     except BaseException:
         workspace.close()
         raise
     options = CheckOptions(config, selection, want_diff=args.diff)
-    return Run(workspace, config, options, manifests, strict=args.strict or config.strict)
+    return Run(workspace, config, options, manifests, strict=args.strict or config.strict, missing=missing)
 
 
 def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:

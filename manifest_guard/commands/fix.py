@@ -15,10 +15,12 @@ from manifest_guard.checker import ManifestOutcome, render_fixed
 from manifest_guard.commands.common import Run, add_common_options, check_all, open_run, render_report
 from manifest_guard.edits import describe
 from manifest_guard.errors import UserError
-from manifest_guard.findings import Report
+from manifest_guard.findings import ManifestResult, Report
+from manifest_guard.firstmanifest import disk_path, first_manifest
 from manifest_guard.jsonpos import JsonSyntaxError, load_json
 from manifest_guard.manifest import write_atomically
-from manifest_guard.workspace import INDEX, WORKTREE, run_git
+from manifest_guard.trees import join
+from manifest_guard.workspace import INDEX, MANIFEST, WORKTREE, run_git
 
 DESCRIPTION = """\
 Rewrite each stale Connect manifest.json in place with the minimum change (files entries,
@@ -34,6 +36,17 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     add_common_options(parser, SOURCES)
     parser.add_argument("--stage", action="store_true", help="git add the rewritten manifests (exit 0)")
     return parser
+
+
+def _refuse_partial_commit_staging() -> None:
+    """``git commit <paths>`` commits a temporary index: staging into it would leave the real index
+    with the old manifest, and the next commit would silently revert the fix."""
+    index_file = os.environ.get("GIT_INDEX_FILE", "")
+    if os.path.basename(index_file).startswith("next-index-"):
+        raise UserError(
+            "--stage: this is a partial commit (`git commit <paths>`); add the app's manifest.json to the "
+            "paths, or stage it, and commit again"
+        )
 
 
 class Refusal(Exception):
@@ -108,15 +121,46 @@ def _apply(run: Run, report: Report, outcomes: list[ManifestOutcome], stage: boo
     return changed_any, refused_any
 
 
+def _create_first_manifests(run: Run, report: Report, stage: bool) -> tuple[bool, bool]:
+    """Write the first manifest of each declared app that has none; (created any, refused any)."""
+    created = refused = False
+    for app in run.missing:
+        manifest = join(app.path, MANIFEST)
+        shown = run.workspace.display(manifest)
+        path = disk_path(run.workspace, app.path)
+        if os.path.lexists(path):
+            if not stage:
+                console.error(f"{shown}: exists but is not in {run.workspace.source}; `git add` it")
+                refused = True
+                continue
+            run_git(run.workspace.repo, "add", "--", manifest)
+        else:
+            write_atomically(path, first_manifest(run.workspace, run.config, app, console.warn))
+            if stage:
+                run_git(run.workspace.repo, "add", "--", manifest)
+        created = True
+        result = ManifestResult(shown, None, "fixed", changes=["created (first manifest of a declared app)"])
+        report.manifests.append(result)
+    return created, refused
+
+
 def run(args: argparse.Namespace) -> int:
     if args.source not in (None, INDEX, WORKTREE):
         raise UserError(f"--source {args.source}: fix works on 'index' or 'worktree' only")
     session = open_run(args)
+    if session is None:  # a hook run whose change touches no app: silent in text, an empty report otherwise
+        if args.output_format != "text":
+            render_report(Report(command="fix"), args)
+        return 0
     try:
         if args.stage and not session.workspace.in_git:
             raise UserError("--stage: not inside a git work tree")
+        if args.stage:
+            _refuse_partial_commit_staging()
         report, outcomes = check_all(session, "fix")
         changed, refused = _apply(session, report, outcomes, args.stage)
+        created, refused_new = _create_first_manifests(session, report, args.stage)
+        changed, refused = changed or created, refused or refused_new
     finally:
         session.workspace.close()
     render_report(report, args)
