@@ -38,15 +38,10 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _refuse_partial_commit_staging() -> None:
-    """``git commit <paths>`` commits a temporary index: staging into it would leave the real index
-    with the old manifest, and the next commit would silently revert the fix."""
-    index_file = os.environ.get("GIT_INDEX_FILE", "")
-    if os.path.basename(index_file).startswith("next-index-"):
-        raise UserError(
-            "--stage: this is a partial commit (`git commit <paths>`); add the app's manifest.json to the "
-            "paths, or stage it, and commit again"
-        )
+def _partial_commit() -> bool:
+    """``git commit <paths>`` commits a temporary index (``next-index-*``): staging into it would leave
+    the real index with the old manifest, and the next commit would silently revert the fix."""
+    return os.path.basename(os.environ.get("GIT_INDEX_FILE", "")).startswith("next-index-")
 
 
 class Refusal(Exception):
@@ -155,17 +150,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.stage and not session.workspace.in_git:
             raise UserError("--stage: not inside a git work tree")
-        if args.stage:
-            _refuse_partial_commit_staging()
+        stage = args.stage and not _partial_commit()
         report, outcomes = check_all(session, "fix")
-        changed, refused = _apply(session, report, outcomes, args.stage)
-        created, refused_new = _create_first_manifests(session, report, args.stage)
+        changed, refused = _apply(session, report, outcomes, stage)
+        created, refused_new = _create_first_manifests(session, report, stage)
         changed, refused = changed or created, refused or refused_new
     finally:
         session.workspace.close()
     render_report(report, args)
+    if changed and args.stage and not stage:
+        console.error("partial commit (`git commit <paths>`): the manifests were rewritten but not staged; "
+                      "add them to the paths and commit again")  # fmt: skip
     if report.errors:
         return 2
-    if refused or report.failing() or (changed and not args.stage):
+    if refused or report.failing() or (changed and not stage):
         return 1
     return 0
