@@ -23,11 +23,16 @@ WORKTREE: Final = "worktree"
 
 
 def open_repository(directory: str) -> Any | None:
-    """The git repository whose work tree holds ``directory``, or None outside one (or if bare)."""
+    """The git repository whose work tree holds ``directory`` (or the one ``GIT_DIR`` names, with
+    ``GIT_WORK_TREE`` as git reads them), or None outside one (or if bare)."""
     import git
 
+    exported = os.environ.get("GIT_DIR")  # set by git for some hooks, or by the user with GIT_WORK_TREE
     try:
-        repo = git.Repo(directory, search_parent_directories=True)
+        if exported:
+            repo = git.Repo(os.path.join(directory, exported))
+        else:
+            repo = git.Repo(directory, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
     except git.GitError as error:

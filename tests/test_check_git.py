@@ -322,3 +322,14 @@ def test_a_missing_package_file_is_reported_but_never_dropped(repo: Path) -> Non
     result = run_manifest_guard(["fix"], repo)
     assert result.code == 1 and "commit the package file" in result.stdout
     assert (repo / MANIFEST).read_bytes() == before
+
+
+def test_exported_git_dir_and_work_tree_are_honoured(repo: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo / APP / "helpers.py").write_text("X = 17\n")
+    git(repo, "add", "-A")
+    env = {"GIT_DIR": str(repo / ".git"), "GIT_WORK_TREE": str(repo)}
+    result = run_manifest_guard(["check", "--output-format", "json"], elsewhere, env)
+    assert result.code == 1
+    assert codes(json.loads(result.stdout)) == [("MG101", "helpers.py")]
