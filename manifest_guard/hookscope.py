@@ -98,3 +98,21 @@ def without_manifest(scope: HookScope, directories: Sequence[str]) -> list[str]:
         f"{directory}/{MANIFEST}" if directory else MANIFEST for directory in directories
     ]))) if directories else set()  # fmt: skip
     return [d for d in directories if (f"{d}/{MANIFEST}" if d else MANIFEST) not in tracked]
+
+
+def hook_work(hook: bool, source: str | None, changed_since: str | None, paths: Sequence[str],
+              config_file: str | None) -> HookScope | None:  # fmt: skip
+    """For ``--hook``: the scope, or None when the staged change touches no app and no declared app."""
+    if not hook:
+        return None
+    if source not in (None, "index"):
+        raise UserError("--hook checks the index; --source cannot be combined with it")
+    if changed_since is not None or paths:
+        raise UserError("--hook chooses the apps itself; drop --changed-since and PATH")
+    from manifest_guard.config import find_config, load_config_file
+
+    scope = hook_scope(os.getcwd())
+    config = load_config_file(config_file) if config_file else find_config(scope.root)
+    if scope.manifests or any(scope.touches(app.path) for app in config.apps):
+        return scope
+    return None

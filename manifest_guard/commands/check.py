@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from manifest_guard import console
-from manifest_guard.commands.common import add_common_options, check_all, exit_code, open_run, render_report
-from manifest_guard.findings import ManifestResult, Report
-from manifest_guard.trees import join
-from manifest_guard.workspace import MANIFEST
+from manifest_guard.commands.options import add_common_options
+from manifest_guard.hookscope import hook_work
 
 DESCRIPTION = """\
 Check that each Connect manifest.json still describes its app: schema, file list, checksums,
@@ -29,11 +26,18 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    session = open_run(args)
-    if session is None:  # a hook run whose change touches no app: silent in text, an empty report otherwise
+    scope = hook_work(args.hook, args.source, args.changed_since, args.paths, args.config)
+    from manifest_guard import console
+    from manifest_guard.commands.common import check_all, exit_code, open_run, render_report
+    from manifest_guard.findings import ManifestResult, Report
+    from manifest_guard.trees import join
+    from manifest_guard.workspace import MANIFEST
+
+    if args.hook and scope is None:  # the change touches no app: silent in text, an empty report otherwise
         if args.output_format != "text":
             render_report(Report(command="check"), args)
         return 0
+    session = open_run(args, scope)
     try:
         report, _ = check_all(session, "check")
     finally:

@@ -13,45 +13,10 @@ from manifest_guard.checker import CheckOptions, ManifestOutcome, check_manifest
 from manifest_guard.config import AppConfig, Config, find_config, load_config_file
 from manifest_guard.errors import UserError
 from manifest_guard.findings import ManifestResult, Report
-from manifest_guard.hookscope import HookScope, hook_scope
-from manifest_guard.rules import matching_codes
+from manifest_guard.hookscope import HookScope
 from manifest_guard.selection import RuleSelection
 from manifest_guard.trees import join
-from manifest_guard.workspace import INDEX, MANIFEST, Workspace, open_workspace
-
-OUTPUT_FORMATS = ("text", "json", "github", "sarif")
-
-
-def _codes(value: str) -> list[str]:
-    """``--select`` / ``--ignore`` values: comma-separated codes or prefixes, each matching a rule."""
-    selectors = [part.strip().upper() for part in value.split(",") if part.strip()]
-    for selector in selectors:
-        if not matching_codes(selector):
-            raise argparse.ArgumentTypeError(f"{selector!r} matches no rule code (see the README's rule list)")
-    return selectors
-
-
-def add_common_options(parser: argparse.ArgumentParser, sources: str) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="app directories or manifest files (default: all)")
-    parser.add_argument(
-        "--hook",
-        action="store_true",
-        help="pre-commit mode: the index, only apps the staged change touches (all when nothing is staged)",
-    )
-    parser.add_argument("--source", metavar="SOURCE", help=sources)
-    parser.add_argument(
-        "--changed-since", metavar="REV", help="only apps with a change between REV and the source (also the base)"
-    )
-    parser.add_argument("--output-format", choices=OUTPUT_FORMATS, default="text", help="report format")
-    parser.add_argument("--diff", action="store_true", help="show the unified diff of each manifest's fix")
-    parser.add_argument("--select", type=_codes, action="append", metavar="CODES", help="only these codes/prefixes")
-    parser.add_argument("--ignore", type=_codes, action="append", default=[], metavar="CODES", help="skip these codes")
-    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print findings only")
-    parser.add_argument("--config", metavar="FILE", help="configuration file (default: found at the repository root)")
-    parser.add_argument(
-        "--color", choices=("auto", "always", "never"), help="colour in text output (also accepted before the command)"
-    )
+from manifest_guard.workspace import MANIFEST, Workspace, open_workspace
 
 
 @dataclass
@@ -128,13 +93,7 @@ def _changed(workspace: Workspace, manifests: list[str]) -> list[str]:
 
 
 def _load_config(workspace: Workspace, named: str | None) -> Config:
-    return _load_config_at(workspace.root, named)
-
-
-def _load_config_at(root: str, named: str | None) -> Config:
-    if named is not None:
-        return load_config_file(named)
-    return find_config(root)
+    return load_config_file(named) if named is not None else find_config(workspace.root)
 
 
 def _is_connect(workspace: Workspace, manifest: str) -> bool:
@@ -152,26 +111,9 @@ def _declared_without_manifest(workspace: Workspace, config: Config, scope: Hook
     ]  # fmt: skip
 
 
-def _hook_arguments(args: argparse.Namespace) -> None:
-    if args.source not in (None, INDEX):
-        raise UserError("--hook checks the index; --source cannot be combined with it")
-    if args.changed_since is not None or args.paths:
-        raise UserError("--hook chooses the apps itself; drop --changed-since and PATH")
-
-
-def open_run(args: argparse.Namespace) -> Run | None:
-    """Open the workspace, read the configuration and pick the manifests to check.
-
-    In a hook run, None means the staged change touches no app (and no declared app): nothing to do,
-    and nothing was opened beyond a few git calls.
-    """
-    scope = None
-    if args.hook:
-        _hook_arguments(args)
-        scope = hook_scope(os.getcwd())
-        config = _load_config_at(scope.root, args.config)
-        if not scope.manifests and not any(scope.touches(app.path) for app in config.apps):
-            return None
+def open_run(args: argparse.Namespace, scope: HookScope | None = None) -> Run:
+    """Open the workspace, read the configuration and pick the manifests to check (in a hook run,
+    those of the touched apps that ``scope`` found)."""
     workspace = open_workspace(args.source, args.changed_since, args.paths)
     try:
         config = _load_config(workspace, args.config)

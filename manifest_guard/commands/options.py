@@ -1,0 +1,42 @@
+"""The options ``check`` and ``fix`` share, kept free of heavy imports: a hook run whose change
+touches no app parses them and returns before the engine is imported."""
+
+from __future__ import annotations
+
+import argparse
+
+from manifest_guard.rules import matching_codes
+
+OUTPUT_FORMATS = ("text", "json", "github", "sarif")
+
+
+def _codes(value: str) -> list[str]:
+    """``--select`` / ``--ignore`` values: comma-separated codes or prefixes, each matching a rule."""
+    selectors = [part.strip().upper() for part in value.split(",") if part.strip()]
+    for selector in selectors:
+        if not matching_codes(selector):
+            raise argparse.ArgumentTypeError(f"{selector!r} matches no rule code (see the README's rule list)")
+    return selectors
+
+
+def add_common_options(parser: argparse.ArgumentParser, sources: str) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="app directories or manifest files (default: all)")
+    parser.add_argument(
+        "--hook",
+        action="store_true",
+        help="pre-commit mode: the index, only apps the staged change touches (all when nothing is staged)",
+    )
+    parser.add_argument("--source", metavar="SOURCE", help=sources)
+    parser.add_argument(
+        "--changed-since", metavar="REV", help="only apps with a change between REV and the source (also the base)"
+    )
+    parser.add_argument("--output-format", choices=OUTPUT_FORMATS, default="text", help="report format")
+    parser.add_argument("--diff", action="store_true", help="show the unified diff of each manifest's fix")
+    parser.add_argument("--select", type=_codes, action="append", metavar="CODES", help="only these codes/prefixes")
+    parser.add_argument("--ignore", type=_codes, action="append", default=[], metavar="CODES", help="skip these codes")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print findings only")
+    parser.add_argument("--config", metavar="FILE", help="configuration file (default: found at the repository root)")
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), help="colour in text output (also accepted before the command)"
+    )
