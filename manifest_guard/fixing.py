@@ -44,6 +44,41 @@ def _read_disk(path: str) -> bytes | None:
         raise UserError(f"{path}: cannot read: {error.strerror}") from None
 
 
+def _pre_commit_store() -> str:
+    """pre-commit's store directory, found as pre-commit finds it."""
+    home = os.environ.get("PRE_COMMIT_HOME")
+    if home:
+        return home
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(cache, "pre-commit")
+
+
+def stashed_by_pre_commit(manifest: str) -> bool:
+    """Whether the pre-commit run that started this hook stashed unstaged edits of ``manifest``.
+
+    pre-commit hides unstaged changes in ``<store>/patch<time>-<its pid>`` while hooks run and
+    applies them afterwards; staging a rewrite of a file in that patch makes the patch fail to
+    apply, so ``--stage`` must refuse. The pid is our parent's: pre-commit runs hooks directly.
+    """
+    if os.environ.get("PRE_COMMIT") != "1":
+        return False
+    store = _pre_commit_store()
+    suffix = f"-{os.getppid()}"
+    try:
+        patches = [name for name in os.listdir(store) if name.startswith("patch") and name.endswith(suffix)]
+    except OSError:
+        return False
+    needle = f"diff --git a/{manifest} b/{manifest}\n".encode()
+    for name in patches:
+        try:
+            with open(os.path.join(store, name), "rb") as stream:
+                if needle in stream.read():
+                    return True
+        except OSError:
+            continue
+    return False
+
+
 def _target_bytes(run: Run, outcome: ManifestOutcome, disk_path: str, stage: bool) -> tuple[bytes | None, bytes]:
     """What is on disk now and what should be there after the fix."""
     assert outcome.fixed_bytes is not None and outcome.document is not None
@@ -51,6 +86,10 @@ def _target_bytes(run: Run, outcome: ManifestOutcome, disk_path: str, stage: boo
     current = _read_disk(disk_path)
     if current is None:
         raise Refusal(f"{shown}: not rewritten: it is deleted in the work tree")
+    if stage and stashed_by_pre_commit(outcome.manifest):
+        raise Refusal(
+            f"{shown}: not rewritten: pre-commit stashed unstaged edits of it; stage or discard them, then commit again"
+        )
     if current == outcome.source_bytes:
         return current, outcome.fixed_bytes
     if stage:

@@ -38,18 +38,31 @@ class GitTree:
 
     @classmethod
     def from_index(cls, repo: Any, index_file: str | None = None) -> GitTree:
-        """The staged content; ``index_file`` (``GIT_INDEX_FILE``) overrides ``.git/index``."""
-        from git.index import IndexFile
+        """The staged content; ``index_file`` (``GIT_INDEX_FILE``) overrides ``.git/index``.
 
+        Read with ``git ls-files --stage`` rather than parsed here, so every index format git
+        writes (version 4, split and sparse indexes) is understood.
+        """
+        import git
+
+        environment = {"GIT_INDEX_FILE": index_file} if index_file else {}
         try:
-            index = IndexFile(repo, file_path=index_file) if index_file else repo.index
-            entries = {
-                str(path): (int(entry.mode), bytes(entry.binsha))
-                for (path, stage), entry in index.entries.items()
-                if stage == 0
-            }
-        except Exception as error:  # GitPython raises several types for a broken index
-            raise UserError(f"cannot read the git index: {error}") from None
+            output = repo.git.execute(
+                ["git", "-C", str(repo.working_tree_dir), "ls-files", "--stage", "-z"],
+                stdout_as_string=False,
+                env=environment,
+            )
+        except git.GitCommandError as error:
+            message = str(error.stderr or "").strip().replace("\n", " ") or str(error)
+            raise UserError(f"cannot read the git index: {message}") from None
+        entries: dict[str, tuple[int, bytes]] = {}
+        for record in bytes(output).split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            mode, sha, stage = meta.split(b" ")
+            if stage == b"0":
+                entries[os.fsdecode(raw_path)] = (int(mode, 8), bytes.fromhex(sha.decode("ascii")))
         return cls(repo, entries, "index")
 
     @classmethod

@@ -34,9 +34,14 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     return parser
 
 
+# Git runs hooks at the repository root; ``python -m`` would put it first on sys.path, so a user
+# module named like a standard one (token.py, json.py) would shadow it. Drop that entry first.
+_BOOTSTRAP: Final = "import sys; del sys.path[0]; from manifest_guard.cli import main_entry; main_entry()"
+
+
 def hook_script(arguments: list[str]) -> str:
     """The hook: this interpreter, run by absolute path, so it works whatever PATH git has."""
-    command = " ".join(shlex.quote(part) for part in [sys.executable, "-m", "manifest_guard", *arguments])
+    command = " ".join(shlex.quote(part) for part in [sys.executable, "-c", _BOOTSTRAP, *arguments])
     return f'#!/bin/sh\n{MARKER}; re-run it to update, delete this file to remove\nexec {command} "$@"\n'
 
 
