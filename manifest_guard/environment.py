@@ -102,7 +102,7 @@ def find_python_requires(tree: Tree, app: str, warn: Warn) -> tuple[Any, str | N
         try:
             value = _READERS[name](tree.read_bytes(path), display)
         except InvalidConstraint as error:
-            warn(f"{display}: invalid Python version constraint, ignoring it: {error}")
+            warn(f"{display}: invalid Python version constraint, ignoring it: {str(error)!r}")
             continue
         if value:
             return value, path
