@@ -18,8 +18,7 @@ from manifest_guard.rules.document import check_document
 from manifest_guard.rules.freshness import AppState, check_files, check_requires
 from manifest_guard.rules.python_version import check_python_version
 from manifest_guard.selection import RuleSelection
-from manifest_guard.trees import join
-from manifest_guard.workspace import INDEX, WORKTREE, Workspace
+from manifest_guard.workspace import Workspace
 
 Warn = Callable[[str], None]
 
@@ -44,14 +43,6 @@ class ManifestOutcome:
     source_bytes: bytes = b""
     fixed_bytes: bytes | None = None  # None: nothing fix can change
     blocked: str | None = None  # why fix must not rewrite this manifest
-
-
-def _source_label(workspace: Workspace) -> str:
-    if workspace.source == INDEX:
-        return "the index"
-    if workspace.source == WORKTREE:
-        return "the work tree"
-    return workspace.source
 
 
 def _app_of(manifest: str) -> str:
@@ -116,7 +107,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
     appmode = metadata.get("appmode") if isinstance(metadata, dict) else None
     state = AppState(
         tree=workspace.tree,
-        source_label=_source_label(workspace),
+        source_label=workspace.label,
         manifest=manifest,
         app=app,
         document=document,
@@ -153,11 +144,3 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
 def render_fixed(document: Mapping[str, Any], edits: list[Edit], order: list[str], original: bytes) -> bytes:
     """The bytes ``fix`` writes: the edits applied, every other key in place, the original's style."""
     return dump_like(apply_edits(document, edits, order), original.decode("utf-8", "replace"))
-
-
-def app_directory(manifest: str) -> str:
-    return _app_of(manifest)
-
-
-def manifest_of(directory: str) -> str:
-    return join(directory, "manifest.json")

@@ -6,7 +6,6 @@ which pre-commit cannot see as a modification, so the run exits 1 unless ``--sta
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 from manifest_guard.config import AppConfig, Config
@@ -36,9 +35,3 @@ def first_manifest(workspace: Workspace, config: Config, app: AppConfig, warn: C
     )
     machine = machine_info(None, python_version, None, None)
     return dump_manifest(compute_manifest(workspace.tree, request, machine, warn).data)
-
-
-def disk_path(workspace: Workspace, directory: str) -> str:
-    return os.path.join(workspace.root, *directory.split("/"), "manifest.json") if directory else os.path.join(
-        workspace.root, "manifest.json"
-    )

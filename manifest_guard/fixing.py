@@ -16,7 +16,7 @@ from manifest_guard.commands.common import Run, check_all, open_run, render_repo
 from manifest_guard.edits import describe
 from manifest_guard.errors import UserError
 from manifest_guard.findings import ManifestResult, Report
-from manifest_guard.firstmanifest import disk_path, first_manifest
+from manifest_guard.firstmanifest import first_manifest
 from manifest_guard.hookscope import HookScope
 from manifest_guard.jsonpos import JsonSyntaxError, load_json
 from manifest_guard.manifest import write_atomically
@@ -109,7 +109,7 @@ def _fix_one(run: Run, outcome: ManifestOutcome, stage: bool) -> bool:
         raise Refusal(f"{outcome.result.path}: not rewritten: {outcome.blocked}")
     if outcome.fixed_bytes is None:
         return False
-    disk_path = os.path.join(run.workspace.root, *outcome.manifest.split("/"))
+    disk_path = run.workspace.on_disk(outcome.manifest)
     current, wanted = _target_bytes(run, outcome, disk_path, stage)
     if current == wanted:
         return False
@@ -147,7 +147,7 @@ def _create_first_manifests(run: Run, report: Report, stage: bool) -> tuple[bool
     for app in run.missing:
         manifest = join(app.path, MANIFEST)
         shown = run.workspace.display(manifest)
-        path = disk_path(run.workspace, app.path)
+        path = run.workspace.on_disk(manifest)
         if os.path.lexists(path):
             if not stage:
                 console.error(f"{shown}: exists but is not in {run.workspace.source}; `git add` it")

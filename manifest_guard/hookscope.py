@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from manifest_guard.errors import UserError
@@ -86,18 +86,6 @@ def hook_scope(cwd: str) -> HookScope:
     scope = HookScope(root, changed, ())
     touched = tuple(path for path in tracked if scope.touches(path.rpartition("/")[0]))
     return HookScope(root, changed, touched)
-
-
-def touched_directories(scope: HookScope, directories: Iterable[str]) -> list[str]:
-    return [directory for directory in directories if scope.touches(directory)]
-
-
-def without_manifest(scope: HookScope, directories: Sequence[str]) -> list[str]:
-    """Declared app directories that have no tracked manifest yet (the hook creates the first one)."""
-    tracked = set(_split(git_output(scope.root, "ls-files", "-z", "--cached", "--", *[
-        f"{directory}/{MANIFEST}" if directory else MANIFEST for directory in directories
-    ]))) if directories else set()  # fmt: skip
-    return [d for d in directories if (f"{d}/{MANIFEST}" if d else MANIFEST) not in tracked]
 
 
 def hook_work(hook: bool, source: str | None, changed_since: str | None, paths: Sequence[str],

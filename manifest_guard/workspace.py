@@ -15,6 +15,7 @@ from manifest_guard.bundle import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES
 from manifest_guard.errors import UserError
 from manifest_guard.gitignored import git_ignored_predicate
 from manifest_guard.gittrees import GitTree
+from manifest_guard.hookscope import git_output, under
 from manifest_guard.trees import Tree, WorkTree
 
 MANIFEST: Final = "manifest.json"
@@ -45,15 +46,7 @@ def open_repository(directory: str) -> Any | None:
 
 def run_git(repo: Any, *args: str) -> bytes:
     """Run git at the work tree's top level; output as bytes, failures as one-line errors."""
-    import git
-
-    try:
-        output = repo.git.execute(["git", "-C", str(repo.working_tree_dir), *args], stdout_as_string=False)
-    except git.GitCommandError as error:
-        message = str(error.stderr or "").strip().replace("\n", " ") or str(error)
-        raise UserError(f"git {args[0]} failed: {message}") from None
-    assert isinstance(output, bytes)
-    return output
+    return git_output(str(repo.working_tree_dir), *args)
 
 
 def _split_z(output: bytes) -> list[str]:
@@ -99,6 +92,15 @@ class Workspace:
             raise UserError(f"{filesystem_path}: outside the repository at {self.root}")
         return "" if relative == "." else relative.replace(os.sep, "/")
 
+    @property
+    def label(self) -> str:
+        """How the source is named in messages: "the index", "the work tree" or the revision."""
+        return {INDEX: "the index", WORKTREE: "the work tree"}.get(self.source, self.source)
+
+    def on_disk(self, tree_path: str) -> str:
+        """The filesystem path of a tree path (where ``fix`` writes)."""
+        return os.path.join(self.root, *tree_path.split("/"))
+
     def display(self, tree_path: str) -> str:
         """How a tree path is named in results: repository-relative in git, else cwd-relative."""
         if self.in_git:
@@ -112,17 +114,16 @@ class Workspace:
             return lambda _path: False
         return git_ignored_predicate(os.path.join(self.root, *app.split("/")))
 
-    def manifest_candidates(self, under: str = "") -> list[str]:
+    def manifest_candidates(self, directory: str = "") -> list[str]:
         """Every ``manifest.json`` of the source under a directory (tracked ones in git)."""
-        prefix = under + "/" if under else ""
         if isinstance(self.tree, GitTree):
             paths: Iterable[str] = self.tree.paths()
         elif self.in_git:
             listed = run_git(self.repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
             paths = [path for path in _split_z(listed) if self.tree.is_file(path)]
         else:
-            paths = _walk_for_manifests(self.root, under)
-        return sorted({path for path in paths if _basename(path) == MANIFEST and path.startswith(prefix)})
+            paths = _walk_for_manifests(self.root, directory)
+        return sorted({path for path in paths if _basename(path) == MANIFEST and under(path, directory)})
 
     def changed_paths(self) -> set[str]:
         """Paths that differ between the base and the source (adds, modifies, deletes, renames)."""
@@ -140,10 +141,10 @@ class Workspace:
         return self.base is not None and self.base.blob_id(path) is not None
 
 
-def _walk_for_manifests(root: str, under: str) -> list[str]:
-    """Outside git: manifests below ``under``, skipping VCS, dependency and virtualenv directories."""
+def _walk_for_manifests(root: str, directory: str) -> list[str]:
+    """Outside git: manifests below ``directory``, skipping VCS, dependency and virtualenv directories."""
     skip = set(IGNORED_TOP_LEVEL) | set(VIRTUALENV_NAMES)
-    start = os.path.join(root, *under.split("/")) if under else root
+    start = os.path.join(root, *directory.split("/")) if directory else root
     found = []
     for directory, subdirectories, files in os.walk(start):
         subdirectories[:] = sorted(name for name in subdirectories if name not in skip)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from manifest_guard.commands.options import add_common_options
-from manifest_guard.hookscope import hook_work
+from manifest_guard.commands.options import add_common_options, scope_with_work
 
 DESCRIPTION = """\
 Check that each Connect manifest.json still describes its app: schema, file list, checksums,
@@ -26,17 +25,15 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    scope = hook_work(args.hook, args.source, args.changed_since, args.paths, args.config)
+    work, scope = scope_with_work(args, "check")
+    if not work:
+        return 0
     from manifest_guard import console
     from manifest_guard.commands.common import check_all, exit_code, open_run, render_report
-    from manifest_guard.findings import ManifestResult, Report
+    from manifest_guard.findings import ManifestResult
     from manifest_guard.trees import join
     from manifest_guard.workspace import MANIFEST
 
-    if args.hook and scope is None:  # the change touches no app: silent in text, an empty report otherwise
-        if args.output_format != "text":
-            render_report(Report(command="check"), args)
-        return 0
     session = open_run(args, scope)
     try:
         report, _ = check_all(session, "check")

@@ -13,7 +13,7 @@ from manifest_guard.checker import CheckOptions, ManifestOutcome, check_manifest
 from manifest_guard.config import AppConfig, Config, find_config, load_config_file
 from manifest_guard.errors import UserError
 from manifest_guard.findings import ManifestResult, Report
-from manifest_guard.hookscope import HookScope
+from manifest_guard.hookscope import HookScope, under
 from manifest_guard.selection import RuleSelection
 from manifest_guard.trees import join
 from manifest_guard.workspace import MANIFEST, Workspace, open_workspace
@@ -47,16 +47,8 @@ def is_connect_manifest(raw: bytes) -> bool:
     return isinstance(value, dict) and "metadata" in value
 
 
-def _discover(workspace: Workspace, under: str = "") -> list[str]:
-    found = []
-    for path in workspace.manifest_candidates(under):
-        try:
-            raw = workspace.tree.read_bytes(path)
-        except UserError:
-            continue
-        if is_connect_manifest(raw):
-            found.append(path)
-    return found
+def _discover(workspace: Workspace, directory: str = "") -> list[str]:
+    return [path for path in workspace.manifest_candidates(directory) if _is_connect(workspace, path)]
 
 
 def _named(workspace: Workspace, path: str) -> list[str]:
@@ -65,7 +57,7 @@ def _named(workspace: Workspace, path: str) -> list[str]:
     relative = workspace.relative(path)
     if relative.rpartition("/")[2] == MANIFEST or tree.is_file(relative):
         if not tree.is_file(relative):
-            raise UserError(f"{path}: not in {_where(workspace)}")
+            raise UserError(f"{path}: not in {workspace.label}")
         if relative.rpartition("/")[2] != MANIFEST:
             raise UserError(f"{path}: not a manifest.json or an app directory")
         return [relative]
@@ -73,23 +65,13 @@ def _named(workspace: Workspace, path: str) -> list[str]:
         return [join(relative, MANIFEST)]
     found = _discover(workspace, relative)
     if not found:
-        raise UserError(f"{path}: no Connect manifest.json in {_where(workspace)} at or below this directory")
+        raise UserError(f"{path}: no Connect manifest.json in {workspace.label} at or below this directory")
     return found
-
-
-def _where(workspace: Workspace) -> str:
-    return {"index": "the index", "worktree": "the work tree"}.get(workspace.source, workspace.source)
 
 
 def _changed(workspace: Workspace, manifests: list[str]) -> list[str]:
     changed = workspace.changed_paths()
-    selected = []
-    for manifest in manifests:
-        app = manifest.rpartition("/")[0]
-        prefix = app + "/" if app else ""
-        if any(path.startswith(prefix) for path in changed):
-            selected.append(manifest)
-    return selected
+    return [manifest for manifest in manifests if any(under(path, manifest.rpartition("/")[0]) for path in changed)]
 
 
 def _load_config(workspace: Workspace, named: str | None) -> Config:

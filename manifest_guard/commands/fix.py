@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from manifest_guard.commands.options import add_common_options
-from manifest_guard.hookscope import hook_work
+from manifest_guard.commands.options import add_common_options, scope_with_work
 
 DESCRIPTION = """\
 Rewrite each stale Connect manifest.json in place with the minimum change (files entries,
@@ -24,13 +23,8 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    scope = hook_work(args.hook, args.source, args.changed_since, args.paths, args.config)
-    if args.hook and scope is None:  # the change touches no app: silent in text, an empty report otherwise
-        if args.output_format != "text":
-            from manifest_guard.commands.common import render_report
-            from manifest_guard.findings import Report
-
-            render_report(Report(command="fix"), args)
+    work, scope = scope_with_work(args, "fix")
+    if not work:
         return 0
     from manifest_guard.fixing import run_fix
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from manifest_guard.hookscope import HookScope, hook_work
 from manifest_guard.rules import matching_codes
 
 OUTPUT_FORMATS = ("text", "json", "github", "sarif")
@@ -40,3 +41,17 @@ def add_common_options(parser: argparse.ArgumentParser, sources: str) -> None:
     parser.add_argument(
         "--color", choices=("auto", "always", "never"), help="colour in text output (also accepted before the command)"
     )
+
+
+def scope_with_work(args: argparse.Namespace, command: str) -> tuple[bool, HookScope | None]:
+    """(whether there is work, the hook scope). A hook run whose change touches no app has none:
+    it prints nothing in text and an empty report in the other formats, without loading the engine."""
+    scope = hook_work(args.hook, args.source, args.changed_since, args.paths, args.config)
+    if not args.hook or scope is not None:
+        return True, scope
+    if args.output_format != "text":
+        from manifest_guard.commands.common import render_report
+        from manifest_guard.findings import Report
+
+        render_report(Report(command="fix" if command == "fix" else "check"), args)
+    return False, None
