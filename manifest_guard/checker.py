@@ -15,6 +15,7 @@ from manifest_guard.findings import Finding, ManifestResult, ManifestStatus
 from manifest_guard.manifest import dump_like
 from manifest_guard.rules import Severity
 from manifest_guard.rules.document import check_document
+from manifest_guard.rules.entrypoint import appmode_of, check_entrypoint, claims
 from manifest_guard.rules.freshness import AppState, check_files, check_requires
 from manifest_guard.rules.python_version import check_python_version
 from manifest_guard.selection import RuleSelection
@@ -83,7 +84,7 @@ def _rules(workspace: Workspace, manifest: str, state: AppState) -> tuple[list[P
     """Every rule family after the document rules; returns the proposals and write's files order."""
     display = workspace.display(manifest)
     freshness = check_files(state)
-    proposals = [*freshness.proposals, *check_requires(state)]
+    proposals = [*freshness.proposals, *check_requires(state), *check_entrypoint(state, freshness.order)]
     proposals.extend(Proposal(finding) for finding in check_python_version(state.document, state.loaded, display))
     return proposals, freshness.order
 
@@ -97,14 +98,16 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
     raw = workspace.tree.read_bytes(manifest)
     document_check = check_document(raw, display)
     loaded = document_check.loaded
-    document_proposals = [Proposal(finding) for finding in document_check.findings]
     document = loaded.value if loaded is not None else None
+    appmode = appmode_of(document) if isinstance(document, dict) else None
+    document_proposals = [
+        Proposal(dataclasses.replace(finding, code="MG201") if claims(finding, appmode) else finding)
+        for finding in document_check.findings
+    ]
     if loaded is None or not isinstance(document, dict):
         findings = [p.finding for p in _select(document_proposals, options.selection, app_ignore)]
         return ManifestOutcome(manifest, ManifestResult(display, None, _status(findings) if findings else "invalid"),
                                findings, source_bytes=raw, blocked="it is not a JSON object")  # fmt: skip
-    metadata = document.get("metadata")
-    appmode = metadata.get("appmode") if isinstance(metadata, dict) else None
     state = AppState(
         tree=workspace.tree,
         source_label=workspace.label,
@@ -125,7 +128,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
     edits = [proposal.edit for proposal in proposals if proposal.edit is not None]
     outcome = ManifestOutcome(
         manifest,
-        ManifestResult(display, appmode if isinstance(appmode, str) else None, _status(findings)),
+        ManifestResult(display, appmode, _status(findings)),
         findings,
         edits,
         order,

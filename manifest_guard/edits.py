@@ -36,7 +36,12 @@ class SetRequires:
     value: Any
 
 
-Edit = Union[SetChecksum, DropFile, AddFile, SetRequires]
+@dataclass(frozen=True)
+class SetEntrypoint:
+    value: str
+
+
+Edit = Union[SetChecksum, DropFile, AddFile, SetRequires, SetEntrypoint]
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ def describe(edit: Edit) -> str:
         return f"{edit.path} removed (no longer in the bundle)"
     if isinstance(edit, AddFile):
         return f"{edit.path} added"
+    if isinstance(edit, SetEntrypoint):
+        return f"metadata.entrypoint set to {edit.value!r}"
     return f"environment.python.requires set to {edit.value!r}"
 
 
@@ -114,4 +121,6 @@ def apply_edits(document: Mapping[str, Any], edits: Iterable[Edit], order: Seque
     for edit in edits:
         if isinstance(edit, SetRequires):
             result = _with_requires(result, edit.value)
+        elif isinstance(edit, SetEntrypoint) and isinstance(result.get("metadata"), Mapping):
+            result["metadata"] = {**result["metadata"], "entrypoint": edit.value}
     return result

@@ -124,10 +124,10 @@ def test_source_revision_sees_history(repo: Path) -> None:
 
 
 def test_fix_gives_exactly_what_write_gives_and_is_idempotent(repo: Path, tmp_path: Path) -> None:
-    (repo / APP / "helpers.py").write_text("X = 5\n")
+    (repo / APP / "app.py").write_text(FLASK_APP["app.py"] + "app.config['VERSION'] = 2\n")
     put(repo / APP, {"aaa_first.py": "A = 1\n", "zzz/last.py": "Z = 1\n"})
     (repo / APP / ".python-version").write_text("3.12\n")
-    git(repo, "rm", "-q", f"{APP}/app.py")
+    git(repo, "rm", "-q", f"{APP}/helpers.py")
     put(repo / APP, {"application.py": "from flask import Flask\napplication = Flask(__name__)\n"})
     git(repo, "add", "-A")
     fixed = run_manifest_guard(["fix"], repo)
