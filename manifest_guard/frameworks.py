@@ -248,8 +248,7 @@ class Classifier:
             local.bindings.setdefault(argument.arg, []).append(parameter)
         aliases = {**scope.aliases, **import_aliases(b for bs in local.bindings.values() for b in bs)}
         inner = _Scope(scope.module, scope.facts, aliases, local, scope.seen)
-        returns = [node for statement in function.body for node in scope_nodes(statement)
-                   if isinstance(node, ast.Return)]  # fmt: skip
+        returns = [node for node in scope_nodes(function) if isinstance(node, ast.Return)]
         kinds = [self._expression(inner, node.value, depth + 1) if node.value is not None else None for node in returns]
         if not kinds or kinds[0] is None or any(kind is None or not kind.same(kinds[0]) for kind in kinds[1:]):
             return None

@@ -51,9 +51,10 @@ def _parse(data: bytes, minor: int | None) -> ast.Module:
         return ast.parse(data)
 
 
-def _nul_position(data: bytes) -> tuple[int, int]:
+def _nul_problem(data: bytes) -> SyntaxProblem:
     before = data[: data.index(b"\0")]
-    return before.count(b"\n") + 1, len(before) - (before.rfind(b"\n") + 1) + 1
+    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    return SyntaxProblem("source code cannot contain null bytes", before.count(b"\n") + 1, column)
 
 
 def parse_source(data: bytes, python_version: object = None) -> ast.Module | SyntaxProblem | Unjudged:
@@ -67,12 +68,10 @@ def parse_source(data: bytes, python_version: object = None) -> ast.Module | Syn
         if minor is not None and minor > sys.version_info[1]:
             running = sys.version_info[1]
             return Unjudged(f"it targets Python 3.{minor}, newer than the Python 3.{running} running this check")
-        message = error.msg or "invalid syntax"
-        return SyntaxProblem(message, error.lineno or 1, error.offset)
-    except ValueError as error:  # Python before 3.12 rejects NUL bytes with a ValueError
-        if b"\0" in data:
-            line, column = _nul_position(data)
-            return SyntaxProblem("source code cannot contain null bytes", line, column)
-        return SyntaxProblem(str(error), 1, None)
+        if b"\0" in data and "null bytes" in str(error.msg):
+            return _nul_problem(data)
+        return SyntaxProblem(error.msg or "invalid syntax", error.lineno or 1, error.offset)
+    except ValueError as error:  # some Pythons reject NUL bytes with a ValueError
+        return _nul_problem(data) if b"\0" in data else SyntaxProblem(str(error), 1, None)
     except (RecursionError, MemoryError):
         return SyntaxProblem("too deeply nested for Python's parser", 1, None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from manifest_guard.appmodules import AppModules, FoundModule
-from manifest_guard.bindings import BindingKind, ModuleFacts
+from manifest_guard.bindings import Binding, BindingKind, ModuleFacts
 from manifest_guard.edits import Proposal, SetEntrypoint
 from manifest_guard.entrypoint_forms import (
     CHECKED_MODES,
@@ -116,8 +116,8 @@ def check_entrypoint(state: AppState, bundle: Sequence[str]) -> list[Proposal]:
     appmode = appmode_of(state.document)
     metadata = state.document.get("metadata")
     entrypoint = metadata.get("entrypoint") if isinstance(metadata, Mapping) else None
-    if appmode not in CHECKED_MODES or not isinstance(entrypoint, str):
-        return []  # a missing or non-string entrypoint is the schema's finding, reported as MG201
+    if appmode not in CHECKED_MODES or not isinstance(entrypoint, str) or _schema_reports(appmode, entrypoint):
+        return []  # the schema's finding on the entrypoint is reported as MG201 (see ``claims``)
     python = state.document.get("python")
     version = python.get("version") if isinstance(python, Mapping) else None
     modules = AppModules(bundle, lambda path: state.tree.read_bytes(join(state.app, path)), version)
@@ -139,6 +139,15 @@ def check_entrypoint(state: AppState, bundle: Sequence[str]) -> list[Proposal]:
     except RecursionError:  # pathological code: say nothing rather than guess
         pass
     return context.proposals
+
+
+def _schema_reports(appmode: str, entrypoint: str) -> bool:
+    """The entrypoint problems the schema already reports (missing, empty, not a notebook)."""
+    if appmode == "jupyter-voila":
+        return entrypoint != "" and not entrypoint.endswith(".ipynb")
+    if appmode == "jupyter-static":
+        return not entrypoint.endswith(".ipynb")
+    return entrypoint == ""
 
 
 # --- MG202: finding what the entrypoint names ---------------------------------------------------------
@@ -244,7 +253,7 @@ def _binding_problem(
     """None when ``name`` is bound, "unknown" when it may be (dynamic module, outside star import), else why not."""
     assert found.path is not None
     if found.path in seen:
-        return "unknown"
+        return "not bound"  # an import cycle back to a module still being imported: the name is not there yet
     seen = {*seen, found.path}
     bindings = facts.bindings.get(name, [])
     if bindings:
@@ -294,12 +303,23 @@ def _reexport_problem(context: _Context, found: FoundModule, module: str, level:
     inner = context.modules.facts(source.path)
     if inner is None:
         return "unknown"
+    bindings = inner.bindings.get(name, [])
+    own = [binding for binding in bindings if not _imports_itself(context, source, binding, absolute)]
+    if source.is_package and not own and context.modules.find(f"{absolute}.{name}") is not None:
+        return _submodule_problem(context, absolute, name)  # ``from pkg import x`` falls back to pkg/x.py
     problem = _binding_problem(context, source, inner, name, seen)
     if problem == "not bound":
         if source.is_package and context.modules.find(f"{absolute}.{name}") is not None:
             return _submodule_problem(context, absolute, name)
         return f"it is imported from {context.shown(source.path)}, which does not bind {name!r}"
     return problem
+
+
+def _imports_itself(context: _Context, package: FoundModule, binding: Binding, absolute: str) -> bool:
+    """``from . import x`` in a package's __init__.py: it binds the submodule x, not an object."""
+    if binding.kind is not BindingKind.IMPORT or not binding.attribute:
+        return False
+    return context.modules.absolute(package, binding.module, binding.level) == absolute
 
 
 def _submodule_problem(context: _Context, package: str, name: str) -> str:
