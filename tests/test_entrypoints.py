@@ -15,7 +15,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CliResult, Files, cli_environment, put, run_manifest_guard
+from tests.conftest import CliResult, Files, cli_environment, git, put, run_manifest_guard
+from tests.gitapp import APP as GIT_APP
+from tests.gitapp import FLASK_APP, make_flask_repo
+from tests.gitapp import check_json as check_git
+from tests.gitapp import codes as git_codes
 from tests.test_write_differential import locate_rsconnect
 
 PYTHON = "3.11.4"
@@ -1541,3 +1545,29 @@ def test_the_example_apps_are_quiet() -> None:
     project = Path(__file__).resolve().parent.parent
     result = run_manifest_guard(["check", "--strict", "--select", "MG2", "examples"], project)
     assert result.code == 0, result.stdout
+
+
+# --- the staged content is what counts ----------------------------------------------------------------------
+
+
+def test_staged_rename_without_entrypoint_update_is_caught_from_the_index(git_repo: Path) -> None:
+    make_flask_repo(git_repo)
+    git(git_repo, "mv", f"{GIT_APP}/app.py", f"{GIT_APP}/server.py")
+    code, report = check_git(git_repo)
+    assert code == 1
+    assert ("MG202", "metadata.entrypoint") in git_codes(report)
+    message = next(finding["message"] for finding in report["findings"] if finding["code"] == "MG202")
+    assert "its top-level Python files: helpers.py, server.py" in message
+
+
+def test_only_the_staged_version_of_the_entrypoint_is_parsed(git_repo: Path) -> None:
+    make_flask_repo(git_repo)
+    app = git_repo / GIT_APP / "app.py"
+    app.write_text("from flask import Flask\napp = Flask(__name__\n")  # broken, staged
+    git(git_repo, "add", "-A")
+    app.write_text(FLASK_APP["app.py"])  # repaired in the work tree only
+    code, report = check_git(git_repo, "--select", "MG2")
+    assert code == 1 and [(f["code"], f["path"], f["line"]) for f in report["findings"]] == [
+        ("MG203", f"{GIT_APP}/app.py", 2)
+    ]
+    assert check_git(git_repo, "--select", "MG2", "--source", "worktree")[0] == 0

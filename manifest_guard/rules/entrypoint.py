@@ -163,10 +163,13 @@ def _not_found(context: _Context, what: str, wanted: Sequence[str]) -> None:
         near = next((lowered[path.lower()] for path in wanted if path.lower() in lowered), None)
         top_level = {path.split("/")[0] for path in context.modules.files}
         inferred = infer_module(top_level) if near is None and context.appmode in MODULE_MODES | SCRIPT_MODES else None
+        scripts = sorted(name for name in top_level if name.endswith(".py"))
         if near is not None:
             message += f"; did you mean {near!r}? (names are case-sensitive on Connect)"
         elif inferred is not None:
             message += f"; the bundle has {inferred}.py"
+        elif scripts and context.appmode in MODULE_MODES | SCRIPT_MODES:
+            message += "; its top-level Python files: " + ", ".join(scripts[:5]) + (", ..." if len(scripts) > 5 else "")
     context.report("MG202", message)
 
 
