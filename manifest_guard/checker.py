@@ -14,6 +14,7 @@ from manifest_guard.edits import Edit, Proposal, apply_edits
 from manifest_guard.findings import Finding, ManifestResult, ManifestStatus
 from manifest_guard.manifest import dump_like
 from manifest_guard.rules import Severity
+from manifest_guard.rules.dependencies import check_dependencies
 from manifest_guard.rules.document import check_document
 from manifest_guard.rules.entrypoint import appmode_of, check_entrypoint, claims
 from manifest_guard.rules.freshness import AppState, check_files, check_requires
@@ -84,7 +85,8 @@ def _rules(workspace: Workspace, manifest: str, state: AppState) -> tuple[list[P
     """Every rule family after the document rules; returns the proposals and write's files order."""
     display = workspace.display(manifest)
     freshness = check_files(state)
-    proposals = [*freshness.proposals, *check_requires(state), *check_entrypoint(state, freshness.order)]
+    proposals = [*freshness.proposals, *check_requires(state), *check_entrypoint(state, freshness.order),
+                 *check_dependencies(state, freshness.order)]  # fmt: skip
     proposals.extend(Proposal(finding) for finding in check_python_version(state.document, state.loaded, display))
     return proposals, freshness.order
 
@@ -120,6 +122,9 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         ignored_by_git=workspace.ignored_predicate(app),
         is_new=None if workspace.base is None else (lambda path: not workspace.base_has(path)),
         warn=warn,
+        base=workspace.base,
+        known_first_party=options.config.known_first_party,
+        dependency_map=options.config.dependency_map,
     )
     rule_proposals, order = _rules(workspace, manifest, state)
     proposals = _select([*document_proposals, *rule_proposals], options.selection, app_ignore)

@@ -316,7 +316,7 @@ def test_select_ignore_and_strict(repo: Path) -> None:
 def test_a_missing_package_file_is_reported_but_never_dropped(repo: Path) -> None:
     git(repo, "rm", "-q", f"{APP}/requirements.txt")
     code, report = check_json(repo)
-    assert code == 1 and codes(report) == [("MG102", "requirements.txt")]
+    assert code == 1 and codes(report) == [("MG301", "requirements.txt")]
     assert report["findings"][0]["fixable"] is False
     before = (repo / MANIFEST).read_bytes()
     result = run_manifest_guard(["fix"], repo)

@@ -106,7 +106,7 @@ class _Context:
 
     def syntax(self, path: str, problem: SyntaxProblem) -> None:
         shown = self.shown(path)
-        message = f"{shown}:{problem.line}: {problem.message}; Connect cannot import the entrypoint {self.entrypoint!r}"
+        message = f"{problem.message}; Connect cannot import the entrypoint {self.entrypoint!r}"
         finding = Finding("MG203", self.manifest, shown, problem.line, message, column=problem.column, subject=path)
         self.proposals.append(Proposal(finding))
 
@@ -432,7 +432,7 @@ def _check_notebooks(context: _Context, target: Target) -> None:
         problem = notebook_problem(context.state.tree.read_bytes(join(context.state.app, path)))
         if problem is not None:
             shown = context.shown(path)
-            message = f"{shown}:{problem.line}: {problem.message}; Connect cannot render it"
+            message = f"{problem.message}; Connect cannot render it"
             finding = Finding("MG203", context.manifest, shown, problem.line, message, column=problem.column,
                               subject=path)  # fmt: skip
             context.proposals.append(Proposal(finding))

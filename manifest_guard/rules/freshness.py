@@ -49,6 +49,9 @@ class AppState:
     is_new: Callable[[str], bool] | None = None  # None: no base to tell
     warn: Warn = field(default=lambda _message: None)
     on_escape: Callable[[str], None] | None = None  # receives tree paths of symlinks leaving the app
+    base: Tree | None = None  # the tree "new" is measured against (HEAD for the index), for dependency diffs
+    known_first_party: Sequence[str] = ()
+    dependency_map: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,7 +74,7 @@ def _listed(document: Mapping[str, Any]) -> dict[str, str | None]:
     return {}
 
 
-def _package_file(document: Mapping[str, Any]) -> str | None:
+def package_file_of(document: Mapping[str, Any]) -> str | None:
     python = document.get("python")
     manager = python.get("package_manager") if isinstance(python, Mapping) else None
     name = manager.get("package_file") if isinstance(manager, Mapping) else None
@@ -128,7 +131,7 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
     entrypoint = metadata.get("entrypoint") if isinstance(metadata, Mapping) else None
     keep = [path for path in listed if path != "manifest.json" and unsafe_path_reason(path) is None]
     extras = [path for path in keep if _bundleable(state, path)]
-    package = _package_file(state.document)
+    package = package_file_of(state.document)
     package_checksum = None
     accepted: dict[str, set[str]] = {}
     if package is not None and _file_kept(state, package):
@@ -185,7 +188,7 @@ def check_files(state: AppState) -> Freshness:
         return Finding(code, manifest, manifest, line, message, severity, subject=subject)
 
     has_checksums = isinstance(state.document.get("files"), Mapping)
-    package = _package_file(state.document)
+    package = package_file_of(state.document)
     escaped = {relative_to(path, state.app) for path in escapes}
     for path in sorted(escaped):
         shown = state.display(join(state.app, path))
@@ -199,11 +202,9 @@ def check_files(state: AppState) -> Freshness:
         line = _line(state, "files", path)
         if path not in expected.files:
             message = f"{shown}: listed in the manifest but {_missing_reason(state, path)}"
-            if path == package:  # dropping it would hide the real problem: Connect installs from it
-                message += "; commit the package file (fix does not remove it)"
-                missing = dataclasses.replace(finding("MG102", path, message, line), repairable=False)
-                proposals.append(Proposal(missing))
-            elif has_checksums:
+            if path == package:  # MG301's finding; dropping it would hide the real problem
+                continue
+            if has_checksums:
                 proposals.append(Proposal(finding("MG102", path, message, line), DropFile(path)))
             else:
                 proposals.append(Proposal(dataclasses.replace(finding("MG102", path, message, line), repairable=False)))
@@ -213,6 +214,8 @@ def check_files(state: AppState) -> Freshness:
             continue
         was = "no checksum" if checksum is None else f"listed {checksum[:12]}"
         message = f"{shown}: content changed since the manifest was written ({was}, now {fresh[:12]})"
+        if path == package:
+            message += _dependency_changes(state, path)
         proposals.append(Proposal(finding("MG101", path, message, line), SetChecksum(path, fresh)))
     if expected.walked and has_checksums:
         files_line = _line(state, "files")
@@ -228,6 +231,26 @@ def check_files(state: AppState) -> Freshness:
                 message = f"{shown}: new file not listed in the manifest"
                 proposals.append(Proposal(finding("MG103", path, message, files_line), AddFile(path, fresh)))
     return Freshness(proposals, list(expected.files))
+
+
+def _dependency_changes(state: AppState, path: str) -> str:
+    """``; dependencies: pandas 2.2.1 -> 2.2.2, + polars`` against the base tree, when there is one."""
+    if state.base is None or not path.endswith((".txt", ".in")):
+        return ""
+    from manifest_guard.requirement_diff import describe_changes
+    from manifest_guard.requirements import read_requirements
+
+    def reader(tree: Tree) -> Callable[[str], bytes | None]:
+        def read(relative: str) -> bytes | None:
+            full = join(state.app, relative)
+            return tree.read_bytes(full) if tree.is_file(full) else None
+
+        return read
+
+    old = read_requirements(reader(state.base), path)
+    new = read_requirements(reader(state.tree), path)
+    changes = describe_changes(old, new) if old is not None and new is not None else ""
+    return f"; dependencies: {changes}" if changes else ""
 
 
 def _current_requires(document: Mapping[str, Any]) -> Any:

@@ -1,0 +1,188 @@
+"""MG301-MG306: can Connect install what the app imports from the package file it is given?
+
+Read statically in whatever environment the hook runs in: the app's packages are never needed.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from manifest_guard.dependencies import (
+    FRAMEWORKS,
+    RUNTIME_ONLY,
+    covers,
+    judged_name,
+    provided_imports,
+    removed_from_stdlib,
+    stdlib_modules,
+    suggest_distributions,
+)
+from manifest_guard.edits import Proposal
+from manifest_guard.entrypoint_forms import CHECKED_MODES
+from manifest_guard.findings import Finding
+from manifest_guard.imports import ImportUse, notebook_imports, python_imports
+from manifest_guard.pysource import parse_source, target_minor
+from manifest_guard.requirements import RequirementsFile, read_requirements
+from manifest_guard.rules import Severity
+from manifest_guard.rules.entrypoint import appmode_of
+from manifest_guard.rules.freshness import AppState, package_file_of
+from manifest_guard.trees import join
+
+REQUIREMENTS_SUFFIXES = (".txt", ".in")
+TEST_DIRECTORIES = ("tests", "test", "testing")
+
+
+@dataclass
+class _App:
+    state: AppState
+    bundle: frozenset[str]
+    package: str
+    proposals: list[Proposal]
+
+    def shown(self, path: str) -> str:
+        return self.state.display(join(self.state.app, path))
+
+    def report(self, code: str, path: str, line: int, message: str, subject: str, severity: Severity) -> None:
+        manifest = self.state.display(self.state.manifest)
+        self.proposals.append(Proposal(Finding(code, manifest, self.shown(path), line, message, severity,
+                                               subject=subject)))  # fmt: skip
+
+    def read(self, path: str) -> bytes | None:
+        return self.state.tree.read_bytes(join(self.state.app, path)) if path in self.bundle else None
+
+
+def check_dependencies(state: AppState, bundle: Sequence[str]) -> list[Proposal]:
+    """MG301-MG306 for the manifest's package file and the app's imports."""
+    package = package_file_of(state.document)
+    appmode = appmode_of(state.document)
+    if package is None:
+        return []
+    app = _App(state, frozenset(bundle), package, [])
+    if package not in app.bundle:
+        manifest = state.display(state.manifest)
+        line = state.loaded.line_of(("python", "package_manager", "package_file"))
+        message = (f"{app.shown(package)}: the package file is not in the bundle; Connect installs the app's "
+                   "packages from it: commit the package file (fix does not remove it)")  # fmt: skip
+        state_finding = Finding("MG301", manifest, manifest, line, message, subject=package)
+        return [Proposal(state_finding)]
+    if not package.endswith(REQUIREMENTS_SUFFIXES) or appmode not in CHECKED_MODES:
+        return []  # pyproject.toml, uv.lock, environment.yml: not a pip requirements file
+    requirements = read_requirements(app.read, package)
+    if requirements is None:
+        return []
+    for problem in requirements.problems:
+        app.report("MG302", problem.path, problem.line, problem.message, f"{problem.path}:{problem.line}",
+                   Severity.ERROR)  # fmt: skip
+    for requirement in requirements.declared:
+        if requirement.local:
+            written = f"-e {requirement.text}" if requirement.editable else requirement.text
+            message = (f"{written!r} is a local path or file: URL; Connect builds the app on the server and cannot "
+                       "install it")  # fmt: skip
+            app.report("MG303", requirement.path, requirement.line, message, requirement.text, Severity.ERROR)
+    if requirements.unresolved:
+        state.warn(f"{app.shown(package)}: includes {requirements.unresolved[0]}, which is not read; "
+                   "MG304-MG306 skipped for this app")  # fmt: skip
+        return app.proposals
+    _framework(app, appmode, requirements)
+    _coverage(app, requirements)
+    return app.proposals
+
+
+def _framework(app: _App, appmode: str, requirements: RequirementsFile) -> None:
+    wanted = FRAMEWORKS.get(appmode)
+    declared = {requirement.key for requirement in requirements.declared}
+    if not wanted or declared & wanted:
+        return
+    listed = sorted(wanted)
+    names = " or ".join(listed) if len(listed) <= 4 else f"a web framework ({', '.join(listed[:4])}, ...)"
+    message = (f"{app.shown(app.package)}: {appmode} needs {names}, and {app.package} does not declare it; "
+               "the app will not start on Connect")  # fmt: skip
+    app.report("MG306", app.package, 1, message, appmode, Severity.WARNING)
+
+
+def _is_test_file(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return any(part in TEST_DIRECTORIES for part in parts[:-1]) or name.startswith("test_") or name == "conftest.py" \
+        or name.endswith("_test.py")
+
+
+def _imports(app: _App) -> list[ImportUse]:
+    python = app.state.document.get("python")
+    version = python.get("version") if isinstance(python, Mapping) else None
+    found: list[ImportUse] = []
+    for path in sorted(app.bundle):
+        if _is_test_file(path):
+            continue
+        if path.endswith(".py"):
+            data = app.read(path) or b""
+            parsed = parse_source(data, version)
+            if isinstance(parsed, ast.Module):
+                found.extend(python_imports(parsed, data, path))
+        elif path.endswith(".ipynb"):
+            found.extend(notebook_imports(app.read(path) or b"", path))
+    return found
+
+
+def _local_names(app: _App) -> tuple[set[str], dict[str, set[str]]]:
+    """Top-level names the app's own code provides, and the names beside each directory's files."""
+    beside: dict[str, set[str]] = {}
+    for path in app.bundle:
+        directory, _, name = path.rpartition("/")
+        names = beside.setdefault(directory, set())
+        names.add(name.split(".")[0])
+        while directory:
+            parent, _, child = directory.rpartition("/")
+            beside.setdefault(parent, set()).add(child)
+            directory = parent
+    root = set(beside.get("", set())) | set(app.state.known_first_party)
+    return root, beside
+
+
+def _coverage(app: _App, requirements: RequirementsFile) -> None:
+    python = app.state.document.get("python")
+    minor = target_minor(python.get("version") if isinstance(python, Mapping) else None)
+    stdlib = stdlib_modules(minor) | {"__future__", "__main__"}
+    root, beside = _local_names(app)
+    provided = {requirement.key: provided_imports(requirement.key, app.state.dependency_map)
+                for requirement in requirements.declared if requirement.key}  # fmt: skip
+    uses = _imports(app)
+    reported: set[str] = set()
+    for use in uses:
+        top = use.top
+        local = root | beside.get(use.path.rpartition("/")[0], set())
+        if top in stdlib or top in local or use.optional or use.silenced("MG304"):
+            continue
+        if any(covers(names, use.module) for names in provided.values()):
+            continue
+        subject = judged_name(use.module)
+        if subject in reported:
+            continue
+        reported.add(subject)
+        app.report("MG304", use.path, use.line, _missing_message(app, use, subject, minor), subject, Severity.WARNING)
+    if requirements.frozen:
+        return  # a lock file lists every transitive dependency: "unused" would be noise
+    for requirement in requirements.declared:
+        key = requirement.key
+        if key is None or key in RUNTIME_ONLY or requirement.local:
+            continue
+        if any(covers(provided[key], use.module) for use in uses if not use.silenced("MG305")):
+            continue
+        message = (f"{requirement.name} is declared but nothing in the app imports it (and it is not a known "
+                   "run-time-only package)")  # fmt: skip
+        app.report("MG305", requirement.path, requirement.line, message, key, Severity.WARNING)
+
+
+def _missing_message(app: _App, use: ImportUse, subject: str, minor: int | None) -> str:
+    message = f"imports {subject}, which no distribution in {app.package} provides"
+    removed = removed_from_stdlib(use.top, minor)
+    if removed is not None:
+        message += f" ({use.top} left the standard library in Python {removed})"
+    candidates = suggest_distributions(use.top)
+    if candidates:
+        message += f"; declare {' or '.join(candidates[:3])}"
+    else:
+        message += f"; declare the distribution that provides it (often named {subject.replace('.', '-')!r})"
+    return message
