@@ -30,9 +30,9 @@ RUNTIME_ONLY = frozenset({
     "fsspec", "s3fs", "gcsfs", "adlfs", "kaleido", "watchdog", "ipykernel", "ipywidgets", "voila", "jupyter",
     "nbformat", "nbconvert", "notebook", "jupyterlab", "setuptools", "wheel", "pip", "certifi", "cryptography",
     "python-dotenv", "orjson", "ujson", "brotli", "gevent", "eventlet", "greenlet", "rsconnect-python", "rsconnect",
-    "matplotlib-inline", "ipython", "tzdata", "pytz", "numexpr", "bottleneck", "scipy", "jinja2", "markdown",
-    "itsdangerous", "werkzeug", "click", "anyio", "sniffio", "h11", "starlette", "pydantic-core", "typing-extensions",
-    "shinywidgets", "vl-convert-python", "pyppeteer", "selenium", "plotly-resampler", "pyjanitor",
+    "matplotlib-inline", "ipython", "tzdata", "pytz", "numexpr", "bottleneck", "jinja2",
+    "itsdangerous", "werkzeug", "click", "anyio", "sniffio", "h11", "pydantic-core", "typing-extensions",
+    "shinywidgets", "vl-convert-python", "db-dtypes", "pandas-gbq",
 })  # fmt: skip
 # The package that serves each appmode (MG306): one of them must be declared.
 FRAMEWORKS: Mapping[str, frozenset[str]] = {
