@@ -1,0 +1,1 @@
+"""Export plugins: each module defines FORMAT, MEDIA_TYPE and render(rows)."""

@@ -1,0 +1,1 @@
+"""Generated gRPC code for pricing.proto (regenerate with grpc_tools.protoc)."""
