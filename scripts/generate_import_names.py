@@ -39,9 +39,13 @@ Method
      distribution's own import name; ``*.dist-info/top_level.txt``, when present, is only compared with the
      result and differences are reported.
 
-4. A wheel holding no module at all is a meta-package (``jupyter``, ``python-levenshtein``, ``pypiwin32``): its
+4. A wheel holding no module at all is a meta-package (``python-levenshtein``, ``pypiwin32``, ``rpy2``): its
    unconditional ``Requires-Dist`` dependencies (no ``extra`` marker) are processed too, and the meta-package is
-   given the union of their import names, since declaring it does make those imports work.
+   given the import names of the dependencies it stands for: its only dependency, or else those of its own
+   family (sharing the first word of its name: ``rpy2`` -> ``rpy2-rinterface``, ``rpy2-robjects``, not
+   ``packaging``).  Other dependencies are only transitive, as for any distribution.  Only one level is
+   followed: a meta-package among those dependencies contributes nothing.  Meta-packages whose members do not
+   share its name (``jupyter``) are spelled out in the overrides.
 5. ``scripts/import_names_overrides.json`` (hand-reviewed: entries added or corrected by hand, each with a
    reason) is merged last: ``import_names`` replaces the derived list, ``add`` / ``remove`` amend it.
 6. The output keeps only the distributions whose import names are not exactly the identity guess (the PEP 503
@@ -125,6 +129,33 @@ NAMESPACE_INIT_MAX_BYTES = 1500
 SAVED_RE = re.compile(r"(?:Saved|File was already downloaded)\s+(?P<path>\S.*\.whl)\s*$", re.MULTILINE)
 DATA_DIR_RE = re.compile(r"^[^/]+\.data/(?:purelib|platlib)/")
 REQUIREMENT_NAME_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+# Names the output must map (subset checks), so that a regression in the analysis or an upstream repackaging
+# fails the run instead of silently shipping a wrong table.
+SPOT_CHECKS: dict[str, frozenset[str]] = {
+    "attrs": frozenset({"attr", "attrs"}),
+    "beautifulsoup4": frozenset({"bs4"}),
+    "gitpython": frozenset({"git"}),
+    "google-cloud-storage": frozenset({"google.cloud.storage"}),
+    "matplotlib": frozenset({"matplotlib", "mpl_toolkits.mplot3d", "pylab"}),
+    "opencv-python": frozenset({"cv2"}),
+    "opencv-python-headless": frozenset({"cv2"}),
+    "pillow": frozenset({"PIL"}),
+    "protobuf": frozenset({"google.protobuf"}),
+    "psycopg2-binary": frozenset({"psycopg2"}),
+    "pyjwt": frozenset({"jwt"}),
+    "pymupdf": frozenset({"fitz", "pymupdf"}),
+    "python-dateutil": frozenset({"dateutil"}),
+    "python-dotenv": frozenset({"dotenv"}),
+    "python-jose": frozenset({"jose"}),
+    "pywin32": frozenset({"win32api", "win32con", "pythoncom", "pywintypes", "win32com"}),
+    "pyyaml": frozenset({"yaml"}),
+    "pyzmq": frozenset({"zmq"}),
+    "scikit-image": frozenset({"skimage"}),
+    "scikit-learn": frozenset({"sklearn"}),
+    "setuptools": frozenset({"setuptools", "pkg_resources", "_distutils_hack"}),
+    "streamlit-aggrid": frozenset({"st_aggrid"}),
+}
 
 
 def canonicalize(name: str) -> str:
@@ -517,12 +548,24 @@ def run_all(entries: Sequence[SourceEntry], cache_dir: Path, refresh: bool, jobs
             pending = []
             for result in list(results.values()):
                 requires = result.analysis.requires if result.analysis else []
-                for dep in requires:
+                for dep in meta_package_members(result.canonical, requires):
                     if dep not in results and dep not in {canonicalize(p.name) for p in pending}:
                         pending.append(SourceEntry(name=dep, required_by=result.canonical))
             if not pending:
                 break
     return [results[name] for name in sorted(results)]
+
+
+def meta_package_members(meta: str, requires: Sequence[str]) -> list[str]:
+    """The dependencies whose import names a meta-package stands for.
+
+    Its only dependency (``python-levenshtein`` -> ``levenshtein``), or else those of its own family, sharing the
+    first word of its name (``rpy2`` -> ``rpy2-rinterface``, ``rpy2-robjects`` but not ``packaging``).
+    """
+    if len(requires) == 1:
+        return list(requires)
+    family = meta.split("-", 1)[0]
+    return [dep for dep in requires if dep.split("-", 1)[0] == family]
 
 
 def merge(results: Sequence[DistResult], overrides: dict[str, dict[str, object]]) -> dict[str, list[str]]:
@@ -536,14 +579,15 @@ def merge(results: Sequence[DistResult], overrides: dict[str, dict[str, object]]
                 requires[result.canonical] = result.analysis.requires
     final: dict[str, list[str]] = {}
 
-    def resolve(dist: str, stack: tuple[str, ...] = ()) -> list[str]:
+    def resolve(dist: str) -> list[str]:
         if dist in final:
             return final[dist]
         names: set[str]
-        if dist in requires and dist not in stack:
+        if dist in requires:
             names = set()
-            for dep in requires[dist]:
-                names |= set(resolve(dep, (*stack, dist)))
+            for dep in meta_package_members(dist, requires[dist]):
+                if dep not in requires:  # one level only: solara -> solara-server (a meta-package too) adds nothing
+                    names |= set(resolve(dep))
         else:
             names = set(derived.get(dist, [identity_guess(dist)]))
         entry = overrides.get(dist)
@@ -587,7 +631,7 @@ def build_output(mapping: dict[str, list[str]], processed: int, date: str) -> di
         "scripts/import_names_overrides.json. Keys are PEP 503 canonical distribution names; values are the "
         "import names the distribution installs: top-level modules and packages, and dotted paths below "
         "namespace packages (google-cloud-storage -> google.cloud.storage). A meta-package gets the import names "
-        "of its unconditional dependencies. Only distributions whose import names differ from the identity "
+        "of the dependencies it stands for. Only distributions whose import names differ from the identity "
         "guess (canonical name with '-' -> '_') are listed. namespace_packages maps each namespace level (never "
         "an import name of one distribution by itself) to the listed distributions installing something below it."
     )
@@ -627,7 +671,9 @@ def print_summary(results: Sequence[DistResult], mapping: dict[str, list[str]], 
         if only_listed or only_derived:
             notes.append(f"top_level.txt differs: only there {only_listed}, only in RECORD {only_derived}")
         if r.analysis.requires:
-            notes.append(f"meta-package: no module, names taken from its dependencies {r.analysis.requires}")
+            members = meta_package_members(r.canonical, r.analysis.requires)
+            ignored = [dep for dep in r.analysis.requires if dep not in members]
+            notes.append(f"meta-package: no module, names taken from its dependencies {members} (ignored {ignored})")
         elif not r.analysis.import_names:
             notes.append("wheel provides no import name")
         if r.required_by:
@@ -679,6 +725,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     mapping = merge(results, overrides)
     print_summary(results, mapping, args.max_wheel_mb)
+    wrong = {d: sorted(want - set(mapping.get(d, []))) for d, want in SPOT_CHECKS.items()}
+    wrong = {d: missing for d, missing in wrong.items() if missing}
+    if wrong:
+        print(f"error: spot checks failed, missing import names: {wrong}", file=sys.stderr)
+        return 1
     date = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     document = build_output(mapping, len(results), date)
     args.output.parent.mkdir(parents=True, exist_ok=True)

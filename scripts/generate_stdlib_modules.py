@@ -230,7 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     document = {"_comment": comment, "versions": result}
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    # Versions in numeric order (sort_keys would put 3.9 last); every list is sorted.
+    args.output.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     counts = ", ".join(f"{v}: {len(result[v])}" for v in VERSIONS)
     print(f"wrote {args.output} ({args.output.stat().st_size} bytes; {counts})")
     for older, newer in zip(VERSIONS, VERSIONS[1:]):
