@@ -47,6 +47,7 @@ class AppModules:
         }
         self._read = read
         self._python_version = python_version
+        self._sources: dict[str, bytes] = {}
         self._parsed: dict[str, ast.Module | SyntaxProblem | Unjudged] = {}
         self._facts: dict[str, ModuleFacts | None] = {}
 
@@ -96,9 +97,15 @@ class AppModules:
         base = package[: len(package) - (level - 1)]
         return ".".join([*base, *([module] if module else [])]) or None
 
+    def source(self, path: str) -> bytes:
+        """The file's bytes, read once."""
+        if path not in self._sources:
+            self._sources[path] = self._read(path)
+        return self._sources[path]
+
     def parse(self, path: str) -> ast.Module | SyntaxProblem | Unjudged:
         if path not in self._parsed:
-            self._parsed[path] = parse_source(self._read(path), self._python_version)
+            self._parsed[path] = parse_source(self.source(path), self._python_version)
         return self._parsed[path]
 
     def facts(self, path: str) -> ModuleFacts | None:

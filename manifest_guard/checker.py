@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from manifest_guard.appmodules import AppModules
 from manifest_guard.config import Config
 from manifest_guard.edits import Edit, Proposal, apply_edits
 from manifest_guard.findings import Finding, ManifestResult, ManifestStatus
@@ -17,7 +18,7 @@ from manifest_guard.rules import Severity
 from manifest_guard.rules.dependencies import check_dependencies
 from manifest_guard.rules.document import check_document
 from manifest_guard.rules.entrypoint import appmode_of, check_entrypoint, claims
-from manifest_guard.rules.freshness import AppState, check_files, check_requires
+from manifest_guard.rules.freshness import AppState, check_files, check_requires, python_version_of
 from manifest_guard.rules.python_version import check_python_version
 from manifest_guard.selection import RuleSelection
 from manifest_guard.workspace import Workspace
@@ -85,8 +86,9 @@ def _rules(workspace: Workspace, manifest: str, state: AppState) -> tuple[list[P
     """Every rule family after the document rules; returns the proposals and write's files order."""
     display = workspace.display(manifest)
     freshness = check_files(state)
-    proposals = [*freshness.proposals, *check_requires(state), *check_entrypoint(state, freshness.order),
-                 *check_dependencies(state, freshness.order)]  # fmt: skip
+    modules = AppModules(freshness.order, state.read, python_version_of(state.document))
+    proposals = [*freshness.proposals, *check_requires(state), *check_entrypoint(state, modules),
+                 *check_dependencies(state, modules)]  # fmt: skip
     proposals.extend(Proposal(finding) for finding in check_python_version(state.document, state.loaded, display))
     return proposals, freshness.order
 

@@ -278,6 +278,7 @@ class _Reader:
         self.read = read
         self.within = within
         self.result = RequirementsFile()
+        self.texts: list[str] = []  # decoded files, in reading order
 
     def problem(self, path: str, line: int, message: str) -> None:
         self.result.problems.append(LineProblem(path, line, message))
@@ -306,6 +307,7 @@ class _Reader:
         self.result.files.append(path)
         try:
             text = decode(data)
+            self.texts.append(text)
         except (UnicodeDecodeError, LookupError):
             self.problem(path, 1, "is not valid UTF-8 (pip would fail to read it)")
             return True
@@ -346,6 +348,5 @@ def read_requirements(read: Reader, path: str, within: str = "") -> Requirements
     if not reader.file(path, False):
         return None
     result = reader.result
-    data = read(path) or b""
-    result.frozen = _is_frozen(data.decode("utf-8", "replace"), result.requirements)
+    result.frozen = _is_frozen(reader.texts[0] if reader.texts else "", result.requirements)
     return result

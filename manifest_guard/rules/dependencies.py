@@ -6,9 +6,9 @@ Read statically in whatever environment the hook runs in: the app's packages are
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from manifest_guard.appmodules import AppModules
 from manifest_guard.dependencies import (
     FRAMEWORKS,
     RUNTIME_ONLY,
@@ -23,11 +23,11 @@ from manifest_guard.edits import Proposal
 from manifest_guard.entrypoint_forms import CHECKED_MODES
 from manifest_guard.findings import Finding
 from manifest_guard.imports import ImportUse, notebook_imports, python_imports
-from manifest_guard.pysource import parse_source, target_minor
+from manifest_guard.pysource import target_minor
 from manifest_guard.requirements import RequirementsFile, read_requirements
 from manifest_guard.rules import Severity
 from manifest_guard.rules.entrypoint import appmode_of
-from manifest_guard.rules.freshness import AppState, package_file_of
+from manifest_guard.rules.freshness import AppState, package_file_of, python_version_of
 from manifest_guard.trees import join
 
 REQUIREMENTS_SUFFIXES = (".txt", ".in")
@@ -40,6 +40,7 @@ class _App:
     bundle: frozenset[str]
     package: str
     proposals: list[Proposal]
+    modules: AppModules  # shared with the entrypoint rule: each file is parsed once
 
     def shown(self, path: str) -> str:
         return self.state.display(join(self.state.app, path))
@@ -50,23 +51,22 @@ class _App:
                                                subject=subject)))  # fmt: skip
 
     def read(self, path: str) -> bytes | None:
-        return self.state.tree.read_bytes(join(self.state.app, path)) if path in self.bundle else None
+        return self.state.read(path) if path in self.bundle else None
 
 
-def check_dependencies(state: AppState, bundle: Sequence[str]) -> list[Proposal]:
+def check_dependencies(state: AppState, modules: AppModules) -> list[Proposal]:
     """MG301-MG306 for the manifest's package file and the app's imports."""
     package = package_file_of(state.document)
     appmode = appmode_of(state.document)
     if package is None:
         return []
-    app = _App(state, frozenset(bundle), package, [])
+    app = _App(state, frozenset(modules.files), package, [], modules)
     if package not in app.bundle:
         manifest = state.display(state.manifest)
         line = state.loaded.line_of(("python", "package_manager", "package_file"))
         message = (f"{app.shown(package)}: the package file is not in the bundle; Connect installs the app's "
                    "packages from it: commit the package file (fix does not remove it)")  # fmt: skip
-        state_finding = Finding("MG301", manifest, manifest, line, message, subject=package)
-        return [Proposal(state_finding)]
+        return [Proposal(Finding("MG301", manifest, manifest, line, message, subject=package))]
     if not package.endswith(REQUIREMENTS_SUFFIXES) or appmode not in CHECKED_MODES:
         return []  # pyproject.toml, uv.lock, environment.yml: not a pip requirements file
     requirements = read_requirements(app.read, package)
@@ -110,17 +110,14 @@ def _is_test_file(path: str) -> bool:
 
 
 def _imports(app: _App) -> list[ImportUse]:
-    python = app.state.document.get("python")
-    version = python.get("version") if isinstance(python, Mapping) else None
     found: list[ImportUse] = []
     for path in sorted(app.bundle):
         if _is_test_file(path):
             continue
         if path.endswith(".py"):
-            data = app.read(path) or b""
-            parsed = parse_source(data, version)
+            parsed = app.modules.parse(path)
             if isinstance(parsed, ast.Module):
-                found.extend(python_imports(parsed, data, path))
+                found.extend(python_imports(parsed, app.modules.source(path), path))
         elif path.endswith(".ipynb"):
             found.extend(notebook_imports(app.read(path) or b"", path))
     return found
@@ -142,8 +139,7 @@ def _local_names(app: _App) -> tuple[set[str], dict[str, set[str]]]:
 
 
 def _coverage(app: _App, requirements: RequirementsFile) -> None:
-    python = app.state.document.get("python")
-    minor = target_minor(python.get("version") if isinstance(python, Mapping) else None)
+    minor = target_minor(python_version_of(app.state.document))
     stdlib = stdlib_modules(minor) | {"__future__", "__main__"}
     root, beside = _local_names(app)
     provided = {requirement.key: provided_imports(requirement.key, app.state.dependency_map)

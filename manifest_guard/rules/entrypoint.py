@@ -111,16 +111,13 @@ class _Context:
         self.proposals.append(Proposal(finding))
 
 
-def check_entrypoint(state: AppState, bundle: Sequence[str]) -> list[Proposal]:
-    """MG201-MG206 for the manifest's entrypoint; ``bundle`` is the app's bundled files (app-relative)."""
+def check_entrypoint(state: AppState, modules: AppModules) -> list[Proposal]:
+    """MG201-MG206 for the manifest's entrypoint, looked up among the app's bundled modules."""
     appmode = appmode_of(state.document)
     metadata = state.document.get("metadata")
     entrypoint = metadata.get("entrypoint") if isinstance(metadata, Mapping) else None
     if appmode not in CHECKED_MODES or not isinstance(entrypoint, str) or _schema_reports(appmode, entrypoint):
         return []  # the schema's finding on the entrypoint is reported as MG201 (see ``claims``)
-    python = state.document.get("python")
-    version = python.get("version") if isinstance(python, Mapping) else None
-    modules = AppModules(bundle, lambda path: state.tree.read_bytes(join(state.app, path)), version)
     context = _Context(state, appmode, entrypoint, modules, state.loaded.line_of(ENTRYPOINT_PATH), [])
     try:
         target = parse_entrypoint(appmode, entrypoint)
@@ -232,15 +229,17 @@ def _object_name(context: _Context, found: FoundModule, facts: ModuleFacts, targ
     """The module-level name Connect will take, or None after reporting MG204 (or when it cannot be known)."""
     assert found.path is not None
     names = target.object_path[:1] or DEFAULT_OBJECTS
+    problems = []
     for name in names:
         problem = _binding_problem(context, found, facts, name, set())
         if problem is None:
             return name
         if problem == "unknown":
             return None
+        problems.append(problem)
     wanted = repr(names[0]) if target.object_path else "any of " + ", ".join(names)
     shown = context.shown(found.path)
-    reason = _binding_problem(context, found, facts, names[0], set()) if target.object_path else ""
+    reason = problems[0] if target.object_path else ""
     where = f"; {reason}" if reason and reason != "not bound" else ""
     main_only = [name for name in names if name in facts.main_only]
     if main_only and not where:
@@ -358,8 +357,7 @@ def _framework_finding(context: _Context, named: str, kind: AppKind) -> None:
 
 
 def _express_file(context: _Context, path: str) -> bool:
-    data = context.state.tree.read_bytes(join(context.state.app, path))
-    return is_express_source(data, context.state.warn)
+    return is_express_source(context.state.read(path), context.state.warn)
 
 
 def _check_express_target(context: _Context, target: Target) -> None:
@@ -429,7 +427,7 @@ def _check_notebooks(context: _Context, target: Target) -> None:
             return
         notebooks = [target.file]
     for path in notebooks:
-        problem = notebook_problem(context.state.tree.read_bytes(join(context.state.app, path)))
+        problem = notebook_problem(context.state.read(path))
         if problem is not None:
             shown = context.shown(path)
             message = f"{problem.message}; Connect cannot render it"

@@ -53,6 +53,10 @@ class AppState:
     known_first_party: Sequence[str] = ()
     dependency_map: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
+    def read(self, path: str) -> bytes:
+        """The content of an app-relative file in the checked tree."""
+        return self.tree.read_bytes(join(self.app, path))
+
 
 @dataclass
 class Freshness:
@@ -259,7 +263,7 @@ def _current_requires(document: Mapping[str, Any]) -> Any:
     return python.get("requires") if isinstance(python, Mapping) else None
 
 
-def _python_version(document: Mapping[str, Any]) -> Any:
+def python_version_of(document: Mapping[str, Any]) -> Any:
     python = document.get("python")
     return python.get("version") if isinstance(python, Mapping) else None
 
@@ -276,7 +280,7 @@ def check_requires(state: AppState) -> list[Proposal]:
     if wanted is None or source is None:
         return []
     current = _current_requires(state.document)
-    if current == wanted or (isinstance(current, str) and current == f"=={_python_version(state.document)}"):
+    if current == wanted or (isinstance(current, str) and current == f"=={python_version_of(state.document)}"):
         return []
     manifest = state.display(state.manifest)
     nearest = [("environment", "python", "requires"), ("environment", "python"), ("environment",), ("python",)]
