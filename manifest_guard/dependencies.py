@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-# Namespace roots many distributions share: an import is judged one level deeper (google.cloud.storage).
-NAMESPACE_ROOTS = frozenset({"google", "azure", "opentelemetry", "snowflake", "backports", "zope", "jaraco",
-                             "sphinxcontrib", "ruamel", "dagster", "mpl_toolkits"})  # fmt: skip
+# Namespace packages the generated table does not list (their distributions are not in its sources); the
+# table's ``namespace_packages`` adds the rest (google, google.cloud, azure.storage, databricks, ...).
+EXTRA_NAMESPACES = frozenset({"backports", "zope", "jaraco", "sphinxcontrib"})
 # Distributions apps need at run time without importing them: servers, drivers named in URLs, I/O engines,
 # kernels, optional accelerators. They are never "unused" (MG305).
 RUNTIME_ONLY = frozenset({
@@ -32,7 +32,7 @@ RUNTIME_ONLY = frozenset({
     "python-dotenv", "orjson", "ujson", "brotli", "gevent", "eventlet", "greenlet", "rsconnect-python", "rsconnect",
     "matplotlib-inline", "ipython", "tzdata", "pytz", "numexpr", "bottleneck", "jinja2",
     "itsdangerous", "werkzeug", "click", "anyio", "sniffio", "h11", "pydantic-core", "typing-extensions",
-    "shinywidgets", "vl-convert-python", "db-dtypes", "pandas-gbq",
+    "shinywidgets", "vl-convert-python", "db-dtypes", "pandas-gbq", "statsmodels", "tabulate",
 })  # fmt: skip
 # The package that serves each appmode (MG306): one of them must be declared.
 FRAMEWORKS: Mapping[str, frozenset[str]] = {
@@ -63,10 +63,21 @@ def module_name(distribution: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _import_names_data() -> dict[str, dict[str, list[str]]]:
+    data: dict[str, dict[str, list[str]]] = json.loads((DATA / "import_names.json").read_text(encoding="utf-8"))
+    return data
+
+
+@functools.lru_cache(maxsize=1)
 def bundled_table() -> dict[str, tuple[str, ...]]:
     """The generated distribution -> import names table (only the entries identity gets wrong)."""
-    data = json.loads((DATA / "import_names.json").read_text(encoding="utf-8"))
-    return {name: tuple(imports) for name, imports in data["distributions"].items()}
+    return {name: tuple(imports) for name, imports in _import_names_data()["distributions"].items()}
+
+
+@functools.lru_cache(maxsize=1)
+def namespace_packages() -> frozenset[str]:
+    """Every namespace level, dotted (``google``, ``google.cloud``, ``azure.storage``)."""
+    return frozenset(_import_names_data()["namespace_packages"]) | EXTRA_NAMESPACES
 
 
 @functools.lru_cache(maxsize=1)
@@ -119,24 +130,18 @@ def covers(provided: Iterable[str], module: str) -> bool:
     return any(name == module or module.startswith(name + ".") or name.startswith(module + ".") for name in provided)
 
 
-@functools.lru_cache(maxsize=1)
-def _reverse_table() -> dict[str, tuple[str, ...]]:
-    reverse: dict[str, list[str]] = {}
-    for distribution, imports in bundled_table().items():
-        for name in imports:
-            reverse.setdefault(name.partition(".")[0], []).append(distribution)
-    return {name: tuple(sorted(found)) for name, found in reverse.items()}
-
-
-def suggest_distributions(top: str) -> tuple[str, ...]:
-    """Distributions known to provide the top-level import ``top`` (for messages; never written)."""
-    return _reverse_table().get(top, ())
+def suggest_distributions(subject: str) -> tuple[str, ...]:
+    """Distributions known to provide the judged import ``subject`` (for messages; never written)."""
+    found = {distribution for distribution, imports in bundled_table().items() if covers(imports, subject)}
+    return tuple(sorted(found, key=lambda name: (len(name), name)))  # opencv-python before its variants
 
 
 def judged_name(module: str) -> str:
-    """What an import is judged and reported by: the top-level name, one level deeper for namespaces."""
+    """What an import is judged and reported by: the top-level name, or the first level below the deepest
+    namespace package above it (``google.cloud.storage.blob`` -> ``google.cloud.storage``)."""
     parts = module.split(".")
-    if parts[0] in NAMESPACE_ROOTS and len(parts) > 1:
-        depth = 3 if parts[:2] == ["google", "cloud"] and len(parts) > 2 else 2
-        return ".".join(parts[:depth])
-    return parts[0]
+    namespaces = namespace_packages()
+    depth = 1
+    while depth < len(parts) and ".".join(parts[:depth]) in namespaces:
+        depth += 1
+    return ".".join(parts[:depth])

@@ -18,6 +18,8 @@ IGNORE_COMMENT = re.compile(r"#\s*manifest-guard:\s*ignore(?:\[([A-Za-z0-9,\s]*)
 IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 DYNAMIC_IMPORTERS = {"import_module", "__import__"}
 ALL_CODES = frozenset({"*"})
+# Cell magics whose body is still run as Python by the kernel.
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "python3", "pypy"})
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,31 @@ def _cell_source(cell: object) -> list[str] | None:
     return None
 
 
+class _Positions:
+    """Line numbers inside the .ipynb, computed only once a cell has an import to report."""
+
+    def __init__(self, data: bytes) -> None:
+        from manifest_guard.jsonpos import LoadedJson, load_json
+
+        self._document: LoadedJson | None
+        try:
+            self._document = load_json(data)
+        except (ValueError, RecursionError):
+            self._document = None
+
+    def line_of(self, pointer: tuple[str | int, ...]) -> int:
+        return self._document.line_of(pointer) if self._document is not None else 1
+
+
+def _foreign_cell(source: Sequence[str]) -> bool:
+    """A cell magic such as ``%%bash`` or ``%%writefile`` makes the cell something other than this kernel's Python."""
+    first = next((line.strip() for line in source if line.strip()), "")
+    if not first.startswith("%%"):
+        return False
+    magic = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
+    return magic not in PYTHON_CELL_MAGICS
+
+
 def notebook_imports(data: bytes, path: str) -> list[ImportUse]:
     """Imports of a notebook's code cells (IPython magics and shell lines blanked); lines are in the .ipynb."""
     try:
@@ -165,23 +192,21 @@ def notebook_imports(data: bytes, path: str) -> list[ImportUse]:
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         return []
-    from manifest_guard.jsonpos import load_json
-
-    try:
-        positions = load_json(data)
-    except (ValueError, RecursionError):
-        positions = None
+    positions: _Positions | None = None
     found: list[ImportUse] = []
     for index, cell in enumerate(cells):
         source = _cell_source(cell)
-        if not source:
+        if not source or _foreign_cell(source):
             continue
         code = ["\n" if line.lstrip().startswith(("%", "!")) else line for line in source]
         try:
             module = ast.parse("".join(code))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
-        start = positions.line_of(("cells", index, "source")) if positions is not None else 1
+        if not any(isinstance(node, (ast.Import, ast.ImportFrom, ast.Call)) for node in ast.walk(module)):
+            continue
+        positions = positions or _Positions(data)
+        start = positions.line_of(("cells", index, "source"))
         listed = isinstance(cell.get("source"), list)  # one JSON line per source line; a string is one line
         line_of = {number: start + number if listed else start for number in range(1, len(code) + 1)}
         visitor = _Visitor(path, [line.rstrip("\n") for line in source], line_of)

@@ -610,13 +610,20 @@ def _names(value: object) -> list[str]:
 
 
 def namespace_packages(mapping: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Namespace levels (proper prefixes of dotted import names) and the distributions contributing to each."""
+    """Namespace levels (proper prefixes of dotted import names) and the distributions contributing to each.
+
+    A level that some distribution installs as a regular package is not a namespace: daphne ships
+    ``twisted/plugins/`` without ``twisted/__init__.py``, but ``twisted`` is Twisted's package.
+    """
+    regular = {name for names in mapping.values() for name in names}
     result: dict[str, set[str]] = {}
     for dist, names in mapping.items():
         for name in names:
             parts = name.split(".")
             for depth in range(1, len(parts)):
-                result.setdefault(".".join(parts[:depth]), set()).add(dist)
+                level = ".".join(parts[:depth])
+                if level not in regular:
+                    result.setdefault(level, set()).add(dist)
     return {ns: sorted(dists) for ns, dists in sorted(result.items())}
 
 
@@ -633,9 +640,9 @@ def build_output(mapping: dict[str, list[str]], processed: int, date: str) -> di
         "namespace packages (google-cloud-storage -> google.cloud.storage). A meta-package gets the import names "
         "of the dependencies it stands for. Only distributions whose import names differ from the identity "
         "guess (canonical name with '-' -> '_') are listed. namespace_packages maps each namespace level (never "
-        "an import name of one distribution by itself) to the listed distributions installing something below it."
+        "an import name of any processed distribution) to the processed distributions installing something below it."
     )
-    return {"_comment": comment, "distributions": kept, "namespace_packages": namespace_packages(kept)}
+    return {"_comment": comment, "distributions": kept, "namespace_packages": namespace_packages(mapping)}
 
 
 def print_summary(results: Sequence[DistResult], mapping: dict[str, list[str]], max_wheel_mb: float) -> None:

@@ -176,7 +176,7 @@ def _missing_message(app: _App, use: ImportUse, subject: str, minor: int | None)
     removed = removed_from_stdlib(use.top, minor)
     if removed is not None:
         message += f" ({use.top} left the standard library in Python {removed})"
-    candidates = suggest_distributions(use.top)
+    candidates = suggest_distributions(subject)
     if candidates:
         message += f"; declare {' or '.join(candidates[:3])}"
     else:
