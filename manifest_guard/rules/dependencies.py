@@ -172,7 +172,7 @@ def _coverage(app: _App, requirements: RequirementsFile) -> None:
 
 
 def _missing_message(app: _App, use: ImportUse, subject: str, minor: int | None) -> str:
-    message = f"imports {subject}, which no distribution in {app.package} provides"
+    message = f"`{subject}` is imported, but no distribution in {app.package} provides it"
     removed = removed_from_stdlib(use.top, minor)
     if removed is not None:
         message += f" ({use.top} left the standard library in Python {removed})"
