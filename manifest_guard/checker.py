@@ -15,6 +15,7 @@ from manifest_guard.edits import Edit, Proposal, apply_edits
 from manifest_guard.findings import Finding, ManifestResult, ManifestStatus
 from manifest_guard.manifest import dump_like
 from manifest_guard.rules import Severity
+from manifest_guard.rules.bundle_safety import check_bundle_safety
 from manifest_guard.rules.dependencies import check_dependencies
 from manifest_guard.rules.document import check_document
 from manifest_guard.rules.entrypoint import appmode_of, check_entrypoint, claims
@@ -88,7 +89,7 @@ def _rules(workspace: Workspace, manifest: str, state: AppState) -> tuple[list[P
     freshness = check_files(state)
     modules = AppModules(freshness.order, state.read, python_version_of(state.document))
     proposals = [*freshness.proposals, *check_requires(state), *check_entrypoint(state, modules),
-                 *check_dependencies(state, modules)]  # fmt: skip
+                 *check_dependencies(state, modules), *check_bundle_safety(state, freshness.deployed)]  # fmt: skip
     proposals.extend(Proposal(finding) for finding in check_python_version(state.document, state.loaded, display))
     return proposals, freshness.order
 
@@ -127,6 +128,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         base=workspace.base,
         known_first_party=options.config.known_first_party,
         dependency_map=options.config.dependency_map,
+        large_file_mb=options.config.large_file_mb,
     )
     rule_proposals, order = _rules(workspace, manifest, state)
     proposals = _select([*document_proposals, *rule_proposals], options.selection, app_ignore)

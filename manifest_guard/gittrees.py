@@ -35,6 +35,7 @@ class GitTree:
         self._entries = entries
         self.label = label
         self._directories: set[str] | None = None
+        self._sizes: dict[bytes, int] = {}  # blob sizes learnt while hashing, for MG503
 
     @classmethod
     def from_index(cls, repo: Any, index_file: str | None = None) -> GitTree:
@@ -180,8 +181,20 @@ class GitTree:
         try:
             stream = self._repo.odb.stream(binsha)
             digest = new_md5()
+            size = 0
             while chunk := stream.read(CHUNK_SIZE):
                 digest.update(chunk)
+                size += len(chunk)
         except Exception as error:
             raise UserError(f"cannot read git object {binsha.hex()}: {error}") from None
+        self._sizes[binsha] = size
         return digest.hexdigest()
+
+    def size(self, path: str) -> int:
+        binsha = self._resolved_blob(path)
+        if binsha not in self._sizes:
+            try:
+                self._sizes[binsha] = int(self._repo.odb.info(binsha).size)
+            except Exception as error:
+                raise UserError(f"cannot read git object {binsha.hex()}: {error}") from None
+        return self._sizes[binsha]

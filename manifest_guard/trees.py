@@ -77,6 +77,9 @@ class Tree(Protocol):
     def md5(self, path: str) -> str:
         """The md5 hex digest of a file's content, streamed."""
 
+    def size(self, path: str) -> int:
+        """The size in bytes of a file (through a symlink that stays inside the tree), without reading it."""
+
     def resolve_symlink(self, path: str, boundary: str) -> tuple[TargetKind, str | None]:
         """Where a symlink leads: its kind and tree path, or OUTSIDE if it leaves ``boundary``."""
 
@@ -204,6 +207,12 @@ class WorkTree:
                 return stream.read()
             except OSError as error:
                 raise UserError(f"{self.display(path)}: cannot read: {error.strerror}") from None
+
+    def size(self, path: str) -> int:
+        info = self._stat_inside(path)
+        if info is None or not stat.S_ISREG(info.st_mode):
+            raise UserError(f"{self.display(path)}: not a regular file inside {self.display('')}")
+        return info.st_size
 
     def md5(self, path: str) -> str:
         with os.fdopen(self._open(path), "rb") as stream:

@@ -59,9 +59,9 @@ RULES: Final[dict[str, Rule]] = {
         _rule("MG306", "framework-not-declared", "warning", False, "the appmode's framework is not declared"),
         _rule("MG401", "python-version-invalid", "error", False, "python.version is not X.Y or X.Y.Z"),
         _rule("MG402", "python-version-unsatisfied", "warning", False, "python.version is outside the requires range"),
-        _rule("MG501", "secret-file", "error", False, "the bundle holds a likely secret", False),
+        _rule("MG501", "secret-file", "error", False, "the bundle holds a likely secret"),
         _rule("MG502", "symlink-escape", "error", False, "a bundled symlink resolves outside the app directory"),
-        _rule("MG503", "large-file", "warning", False, "a bundled file is over the size limit", False),
+        _rule("MG503", "large-file", "warning", False, "a bundled file is over the size limit"),
     )
 }  # fmt: skip
 

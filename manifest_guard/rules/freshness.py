@@ -52,6 +52,7 @@ class AppState:
     base: Tree | None = None  # the tree "new" is measured against (HEAD for the index), for dependency diffs
     known_first_party: Sequence[str] = ()
     dependency_map: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    large_file_mb: float = 100.0
 
     def read(self, path: str) -> bytes:
         """The content of an app-relative file in the checked tree."""
@@ -62,6 +63,7 @@ class AppState:
 class Freshness:
     proposals: list[Proposal]
     order: list[str]  # write's order of the expected files
+    deployed: list[str]  # the files the manifest lists once fixed: what a deploy uploads
 
 
 def _checksum_of(entry: Any) -> str | None:
@@ -221,6 +223,7 @@ def check_files(state: AppState) -> Freshness:
         if path == package:
             message += _dependency_changes(state, path)
         proposals.append(Proposal(finding("MG101", path, message, line), SetChecksum(path, fresh)))
+    deployed = [path for path in expected.files if path in listed]
     if expected.walked and has_checksums:
         files_line = _line(state, "files")
         for path, fresh in expected.files.items():
@@ -231,10 +234,12 @@ def check_files(state: AppState) -> Freshness:
                 message = f"{shown}: not listed in the manifest (no base commit to tell whether it is new)"
                 unlisted = finding("MG103", path, message, files_line, Severity.WARNING)
                 proposals.append(Proposal(unlisted, AddFile(path, fresh)))
+                deployed.append(path)
             elif state.is_new(join(state.app, path)):
                 message = f"{shown}: new file not listed in the manifest"
                 proposals.append(Proposal(finding("MG103", path, message, files_line), AddFile(path, fresh)))
-    return Freshness(proposals, list(expected.files))
+                deployed.append(path)
+    return Freshness(proposals, list(expected.files), deployed)
 
 
 def _dependency_changes(state: AppState, path: str) -> str:
