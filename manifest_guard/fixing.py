@@ -19,7 +19,7 @@ from manifest_guard.findings import ManifestResult, Report
 from manifest_guard.firstmanifest import first_manifest
 from manifest_guard.hookscope import HookScope
 from manifest_guard.jsonpos import JsonSyntaxError, load_json
-from manifest_guard.manifest import write_atomically
+from manifest_guard.manifest import ChangedUnderfoot, write_atomically
 from manifest_guard.trees import join
 from manifest_guard.workspace import INDEX, MANIFEST, WORKTREE, run_git
 
@@ -103,6 +103,29 @@ def _target_bytes(run: Run, outcome: ManifestOutcome, disk_path: str, stage: boo
     return current, render_fixed(loaded.value, outcome.edits, outcome.order, current)
 
 
+def _index_lock(run: Run) -> str | None:
+    """The lock file of the index ``git add`` would write, when another git process holds it."""
+    index = os.fsdecode(run_git(run.workspace.repo, "rev-parse", "--git-path", "index").strip())
+    lock = os.path.join(run.workspace.root, index) + ".lock"
+    return lock if os.path.lexists(lock) else None
+
+
+def _stage(run: Run, manifest: str) -> None:
+    """``git add`` a rewritten manifest; when git cannot, say that the file is rewritten but not staged."""
+    try:
+        run_git(run.workspace.repo, "add", "--", manifest)
+    except UserError as failure:
+        raise Refusal(f"{run.workspace.display(manifest)}: rewritten but not staged ({failure.message}); "
+                      "`git add` it once git is free") from None  # fmt: skip
+
+
+def _write(run: Run, manifest: str, content: bytes, expected: bytes | None) -> bool:
+    try:
+        return write_atomically(run.workspace.on_disk(manifest), content, expected, run.workspace.display(manifest))
+    except ChangedUnderfoot as change:
+        raise Refusal(change.message) from None
+
+
 def _fix_one(run: Run, outcome: ManifestOutcome, stage: bool) -> bool:
     """Apply one manifest's edits; True when the file changed."""
     if outcome.blocked is not None and outcome.edits:
@@ -113,9 +136,15 @@ def _fix_one(run: Run, outcome: ManifestOutcome, stage: bool) -> bool:
     current, wanted = _target_bytes(run, outcome, disk_path, stage)
     if current == wanted:
         return False
-    write_atomically(disk_path, wanted)
+    if stage and (lock := _index_lock(run)) is not None:
+        raise Refusal(
+            f"{outcome.result.path}: not rewritten: the index is locked ({lock} exists: another git process is "
+            "running, or one crashed and left it); try again, or remove it if none runs"
+        )
+    if not _write(run, outcome.manifest, wanted, current):
+        return False
     if stage:
-        run_git(run.workspace.repo, "add", "--", outcome.manifest)
+        _stage(run, outcome.manifest)
     return True
 
 
@@ -153,11 +182,16 @@ def _create_first_manifests(run: Run, report: Report, stage: bool) -> tuple[bool
                 console.error(f"{shown}: exists but is not in {run.workspace.source}; `git add` it")
                 refused = True
                 continue
-            run_git(run.workspace.repo, "add", "--", manifest)
+            _stage(run, manifest)
         else:
-            write_atomically(path, first_manifest(run.workspace, run.config, app, console.warn))
-            if stage:
-                run_git(run.workspace.repo, "add", "--", manifest)
+            try:
+                _write(run, manifest, first_manifest(run.workspace, run.config, app, console.warn), None)
+                if stage:
+                    _stage(run, manifest)
+            except Refusal as refusal:
+                console.error(str(refusal))
+                refused = True
+                continue
         created = True
         result = ManifestResult(shown, None, "fixed", changes=["created (first manifest of a declared app)"])
         report.manifests.append(result)

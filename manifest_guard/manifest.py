@@ -78,8 +78,37 @@ def dump_manifest(data: Mapping[str, Any]) -> bytes:
     return (json.dumps(data, indent=2) + "\n").encode("ascii")
 
 
-def write_atomically(path: str, content: bytes) -> None:
-    """Replace ``path`` with ``content`` via a temp file and rename; keeps the file's mode."""
+class ChangedUnderfoot(UserError):
+    """The file changed (or vanished, or appeared) between the read and the write: nothing was written."""
+
+
+class _Anything:
+    """``expected`` when the caller does not care what the file holds (``write``)."""
+
+
+ANYTHING = _Anything()
+
+
+def _current(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except FileNotFoundError:
+        return None
+
+
+def write_atomically(
+    path: str, content: bytes, expected: bytes | _Anything | None = ANYTHING, shown: str | None = None
+) -> bool:
+    """Replace ``path`` with ``content`` via a temp file and rename; keeps the file's mode.
+
+    With ``expected`` (the bytes read earlier, None for "absent") the replace happens only if the file
+    still holds them, checked after the temp file is complete, so a concurrent edit, deletion or other
+    writer is never overwritten. Returns False when the file already holds ``content``. The temp file
+    never outlives the call; readers see the old bytes or the new ones, never a torn file. Messages name
+    the file as ``shown`` (default ``path``).
+    """
+    name = shown or path
     directory = os.path.dirname(path) or "."
     try:
         mode = os.stat(path).st_mode & 0o7777
@@ -88,24 +117,34 @@ def write_atomically(path: str, content: bytes) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     except OSError as error:
-        raise UserError(f"{path}: cannot write: {error.strerror}") from None
+        raise UserError(f"{name}: cannot write: {error.strerror}") from None
     try:
         fd, temp = tempfile.mkstemp(prefix=".manifest-guard-", suffix=".tmp", dir=directory)
     except OSError as error:
-        raise UserError(f"{path}: cannot write: {error.strerror}") from None
+        raise UserError(f"{name}: cannot write: {error.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, mode)
+        if not isinstance(expected, _Anything):
+            now = _current(path)
+            if now == content:
+                os.unlink(temp)
+                return False
+            if now != expected:
+                os.unlink(temp)
+                what = "was deleted" if now is None else "appeared" if expected is None else "changed"
+                raise ChangedUnderfoot(f"{name}: not rewritten: it {what} while manifest-guard ran; run it again")
         os.replace(temp, path)
     except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         if isinstance(error, OSError):
-            raise UserError(f"{path}: cannot write: {error.strerror}") from None
+            raise UserError(f"{name}: cannot write: {error.strerror}") from None
         raise
+    return True
 
 
 def merge_files(
