@@ -129,6 +129,14 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8")
 
 
+CREDENTIALS_IN_URL = re.compile(r"(?<=://)[^/@\s]+@")
+
+
+def redact(text: str) -> str:
+    """Hide the ``user:token@`` part of URLs, so quoting a requirements line never puts a secret in CI logs."""
+    return CREDENTIALS_IN_URL.sub("***@", text)
+
+
 def logical_lines(text: str) -> Iterator[tuple[int, str]]:
     """pip's preprocessing: join ``\\`` continuations (a comment line ends one), strip comments."""
     pending: list[str] = []
@@ -281,7 +289,7 @@ class _Reader:
         self.texts: list[str] = []  # decoded files, in reading order
 
     def problem(self, path: str, line: int, message: str) -> None:
-        self.result.problems.append(LineProblem(path, line, message))
+        self.result.problems.append(LineProblem(path, line, redact(message)))
 
     def include(self, path: str, line: int, target: str, constraint: bool, stack: tuple[str, ...]) -> None:
         if SCHEME.match(target):

@@ -107,3 +107,11 @@ def test_dependency_rules_read_the_staged_requirements(git_repo: Path) -> None:
     assert findings(git_repo, "--select", "MG304") == []
     result = run_manifest_guard(["check", "--select", "MG304", "--source", "worktree"], git_repo)
     assert result.code == 0 and "MG304" in result.stdout  # a warning: reported, not failing
+
+
+def test_credentials_in_requirement_urls_never_reach_the_output(git_repo: Path) -> None:
+    app_repo(git_repo, {"requirements.txt": "flask==3.0.0\n-r https://bob:s3cr3t@example.com/more.txt\n"
+                                            "private @ https://bob:s3cr3t@example.com/p.whl ; bad marker\n"})
+    result = run_manifest_guard(["check", "--output-format", "json"], git_repo)
+    assert "s3cr3t" not in result.stdout + result.stderr
+    assert "https://***@example.com" in result.stdout + result.stderr

@@ -24,7 +24,7 @@ from manifest_guard.entrypoint_forms import CHECKED_MODES
 from manifest_guard.findings import Finding
 from manifest_guard.imports import ImportUse, notebook_imports, python_imports
 from manifest_guard.pysource import target_minor
-from manifest_guard.requirements import RequirementsFile, read_requirements
+from manifest_guard.requirements import RequirementsFile, read_requirements, redact
 from manifest_guard.rules import Severity
 from manifest_guard.rules.entrypoint import appmode_of
 from manifest_guard.rules.freshness import AppState, package_file_of, python_version_of
@@ -77,12 +77,12 @@ def check_dependencies(state: AppState, modules: AppModules) -> list[Proposal]:
                    Severity.ERROR)  # fmt: skip
     for requirement in requirements.declared:
         if requirement.local:
-            written = f"-e {requirement.text}" if requirement.editable else requirement.text
+            written = redact(f"-e {requirement.text}" if requirement.editable else requirement.text)
             message = (f"{written!r} is a local path or file: URL; Connect builds the app on the server and cannot "
                        "install it")  # fmt: skip
-            app.report("MG303", requirement.path, requirement.line, message, requirement.text, Severity.ERROR)
+            app.report("MG303", requirement.path, requirement.line, message, redact(requirement.text), Severity.ERROR)
     if requirements.unresolved:
-        state.warn(f"{app.shown(package)}: includes {requirements.unresolved[0]}, which is not read; "
+        state.warn(f"{app.shown(package)}: includes {redact(requirements.unresolved[0])}, which is not read; "
                    "MG304-MG306 skipped for this app")  # fmt: skip
         return app.proposals
     _framework(app, appmode, requirements)
