@@ -197,4 +197,6 @@ def bundle_files(tree: Tree, app: str, rules: BundleRules, warn: Warn) -> list[s
 
 def checksums(tree: Tree, app: str, paths: Iterable[str]) -> dict[str, str]:
     """md5 of each path's content, in the order given."""
+    paths = list(paths)
+    tree.prefetch([join(app, path) for path in paths])
     return {path: tree.md5(join(app, path)) for path in paths}

@@ -6,14 +6,17 @@ next commit will contain and checksums are of what git stores (no CRLF surprises
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from manifest_guard.blobcache import BlobCache
 from manifest_guard.checksums import CHUNK_SIZE, new_md5
 from manifest_guard.errors import UserError
+from manifest_guard.hookscope import git_output
 from manifest_guard.trees import EntryKind, TargetKind, TreeEntry
 
 SYMLINK_HOPS = 40
@@ -35,7 +38,8 @@ class GitTree:
         self._entries = entries
         self.label = label
         self._directories: set[str] | None = None
-        self._sizes: dict[bytes, int] = {}  # blob sizes learnt while hashing, for MG503
+        self._known: dict[bytes, tuple[str, int]] = {}  # blob -> (md5, size), hashed or cached in this run
+        self.cache: BlobCache | None = None
 
     @classmethod
     def from_index(cls, repo: Any, index_file: str | None = None) -> GitTree:
@@ -68,17 +72,19 @@ class GitTree:
 
     @classmethod
     def from_revision(cls, repo: Any, revision: str) -> GitTree:
-        """A commit's tree (``HEAD``, ``origin/main``, a sha)."""
-        import git
-
+        """A commit's tree (``HEAD``, ``origin/main``, a sha), listed by one ``git ls-tree -r``."""
+        root = str(repo.working_tree_dir)
         try:
-            tree = repo.commit(revision).tree
-        except (git.BadName, git.BadObject, ValueError) as error:
-            raise UserError(f"unknown revision {revision!r}: {error}") from None
-        entries = {}
-        for item in tree.traverse():
-            if item.type in ("blob", "commit"):
-                entries[item.path] = (item.mode, item.binsha)
+            commit = git_output(root, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}").strip()
+        except UserError:
+            raise UserError(f"unknown revision {revision!r}") from None
+        output = git_output(root, "ls-tree", "-r", "-z", "--full-tree", commit.decode("ascii"))
+        entries: dict[str, tuple[int, bytes]] = {}
+        for record in output.split(b"\0"):
+            if record:
+                meta, _, raw_path = record.partition(b"\t")
+                mode, _kind, sha = meta.split(b" ")
+                entries[os.fsdecode(raw_path)] = (int(mode, 8), bytes.fromhex(sha.decode("ascii")))
         return cls(repo, entries, revision)
 
     def _all_directories(self) -> set[str]:
@@ -177,24 +183,93 @@ class GitTree:
         return self._read(self._resolved_blob(path))
 
     def md5(self, path: str) -> str:
-        binsha = self._resolved_blob(path)
-        try:
-            stream = self._repo.odb.stream(binsha)
-            digest = new_md5()
-            size = 0
-            while chunk := stream.read(CHUNK_SIZE):
-                digest.update(chunk)
-                size += len(chunk)
-        except Exception as error:
-            raise UserError(f"cannot read git object {binsha.hex()}: {error}") from None
-        self._sizes[binsha] = size
-        return digest.hexdigest()
+        return self._digest(self._resolved_blob(path))[0]
 
     def size(self, path: str) -> int:
         binsha = self._resolved_blob(path)
-        if binsha not in self._sizes:
-            try:
-                self._sizes[binsha] = int(self._repo.odb.info(binsha).size)
-            except Exception as error:
-                raise UserError(f"cannot read git object {binsha.hex()}: {error}") from None
-        return self._sizes[binsha]
+        known = self._lookup(binsha)
+        if known is not None:
+            return known[1]
+        try:
+            return int(self._repo.odb.info(binsha).size)
+        except Exception as error:
+            raise UserError(f"cannot read git object {binsha.hex()}: {error}") from None
+
+    def _lookup(self, binsha: bytes) -> tuple[str, int] | None:
+        known = self._known.get(binsha)
+        if known is None and self.cache is not None:
+            known = self.cache.get(binsha.hex())
+            if known is not None:
+                self._known[binsha] = known
+        return known
+
+    def _digest(self, binsha: bytes) -> tuple[str, int]:
+        known = self._lookup(binsha)
+        if known is None:
+            self._hash_blobs([binsha])
+            known = self._known[binsha]
+        return known
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Hash every blob behind ``paths`` that is not known yet, in one streamed ``git cat-file`` run."""
+        wanted: dict[bytes, None] = {}
+        for path in paths:
+            kind, target = self._follow(path, "")
+            if kind is TargetKind.FILE and target is not None:
+                binsha = self._entries[target][1]
+                if self._lookup(binsha) is None:
+                    wanted[binsha] = None
+        if wanted:
+            self._hash_blobs(list(wanted))
+
+    def _hash_blobs(self, blobs: list[bytes]) -> None:
+        for binsha, (md5, size) in hash_blobs(str(self._repo.working_tree_dir), blobs):
+            self._known[binsha] = (md5, size)
+            if self.cache is not None:
+                self.cache.put(binsha.hex(), md5, size)
+
+
+def hash_blobs(root: str, blobs: list[bytes]) -> Iterator[tuple[bytes, tuple[str, int]]]:
+    """md5 and size of each blob, streamed from one ``git cat-file --batch``: ids are written by a thread
+    while the output is read in 1 MiB chunks, so no blob is ever held whole (in git either: a low
+    ``core.bigFileThreshold`` makes git stream big blobs instead of inflating them into memory)."""
+    import subprocess
+    import threading
+
+    command = ["git", "-C", root, "-c", "core.bigFileThreshold=1m", "cat-file", "--batch"]
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError as error:
+        raise UserError(f"cannot run git: {error.strerror}") from None
+    assert process.stdin is not None and process.stdout is not None
+    requests = b"".join(binsha.hex().encode("ascii") + b"\n" for binsha in blobs)
+
+    def feed() -> None:
+        assert process.stdin is not None
+        with contextlib.suppress(OSError):
+            process.stdin.write(requests)
+            process.stdin.close()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    try:
+        for binsha in blobs:
+            header = process.stdout.readline().split()
+            if len(header) != 3 or header[1] != b"blob":
+                raise UserError(f"cannot read git object {binsha.hex()}: {b' '.join(header).decode(errors='replace')}")
+            size = remaining = int(header[2])
+            digest = new_md5()
+            while remaining:
+                chunk = process.stdout.read(min(CHUNK_SIZE, remaining))
+                if not chunk:
+                    raise UserError(f"cannot read git object {binsha.hex()}: truncated")
+                digest.update(chunk)
+                remaining -= len(chunk)
+            process.stdout.read(1)  # the newline after each object
+            yield binsha, (digest.hexdigest(), size)
+    finally:
+        process.stdout.close()
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        feeder.join()

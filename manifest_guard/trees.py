@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -79,6 +79,9 @@ class Tree(Protocol):
 
     def size(self, path: str) -> int:
         """The size in bytes of a file (through a symlink that stays inside the tree), without reading it."""
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Hash ``paths`` ahead of ``md5`` calls, where doing them together pays (one git process)."""
 
     def resolve_symlink(self, path: str, boundary: str) -> tuple[TargetKind, str | None]:
         """Where a symlink leads: its kind and tree path, or OUTSIDE if it leaves ``boundary``."""
@@ -207,6 +210,9 @@ class WorkTree:
                 return stream.read()
             except OSError as error:
                 raise UserError(f"{self.display(path)}: cannot read: {error.strerror}") from None
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Files are hashed one by one as ``md5`` asks: the operating system already reads ahead."""
 
     def size(self, path: str) -> int:
         info = self._stat_inside(path)

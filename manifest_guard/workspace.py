@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from manifest_guard.blobcache import BlobCache
 from manifest_guard.bundle import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES
 from manifest_guard.errors import UserError
 from manifest_guard.gitignored import git_ignored_predicate
@@ -81,6 +82,9 @@ class Workspace:
         return self.repo is not None
 
     def close(self) -> None:
+        for tree in (self.tree, self.base):
+            if isinstance(tree, GitTree) and tree.cache is not None:
+                tree.cache.save()
         if self.repo is not None:
             self.repo.close()
 
@@ -190,4 +194,8 @@ def open_workspace(source: str | None, changed_since: str | None, paths: Iterabl
     except BaseException:
         repo.close()
         raise
+    cache = BlobCache.in_git_dir(str(repo.common_dir))
+    for git_tree in (tree, base):
+        if isinstance(git_tree, GitTree):
+            git_tree.cache = cache
     return Workspace(root, cwd, repo, source, tree, base, base_name)

@@ -1,0 +1,105 @@
+"""The md5 cache keyed by blob id: hits, never trusted beyond its strict format, safe under concurrent
+runs, bounded, and never a reason to fail."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from manifest_guard import blobcache
+from manifest_guard.blobcache import BlobCache
+from manifest_guard.gittrees import hash_blobs
+from tests.conftest import cli_environment, git, put
+from tests.gitapp import APP, MANIFEST
+from tests.inprocess import run_main
+
+CACHE = Path(".git") / "manifest-guard" / "blob-md5"
+
+
+def cache_lines(repo: Path) -> list[str]:
+    return (repo / CACHE).read_text().splitlines()
+
+
+def test_a_check_fills_the_cache_and_the_next_one_reads_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_main(["check"], repo).code == 0
+    lines = cache_lines(repo)
+    blob = git(repo, "rev-parse", f":{APP}/app.py").strip()
+    content = (repo / APP / "app.py").read_bytes()
+    assert f"{blob} {hashlib.md5(content).hexdigest()} {len(content)}" in lines
+
+    from manifest_guard import gittrees
+
+    def no_reads(*_args: object) -> object:
+        raise AssertionError("a cached blob was read again")
+
+    monkeypatch.setattr(gittrees, "hash_blobs", no_reads)
+    assert run_main(["check"], repo).code == 0
+    assert cache_lines(repo) == lines  # nothing new to append
+
+
+def test_a_changed_file_is_hashed_once_and_appended(repo: Path) -> None:
+    run_main(["check"], repo)
+    before = cache_lines(repo)
+    put(repo / APP, {"helpers.py": "X = 42\n"})
+    git(repo, "add", "-A")
+    assert run_main(["check"], repo).code == 1
+    assert cache_lines(repo)[: len(before)] == before and len(cache_lines(repo)) == len(before) + 1
+
+
+def test_bad_cache_lines_are_ignored_not_trusted(repo: Path) -> None:
+    """A torn line, a foreign format or a wrong-length digest is not used; the blob is hashed again."""
+    blob = git(repo, "rev-parse", f":{APP}/helpers.py").strip()
+    (repo / CACHE).parent.mkdir(parents=True)
+    (repo / CACHE).write_text(f"{blob} 0123\n{blob}\ngarbage\n\x00\x00\n{blob} {'0' * 32} 5 extra\n")
+    result = run_main(["check"], repo)
+    assert result.code == 0, result.stdout  # a wrong cached checksum would have made helpers.py stale
+
+
+def test_the_cache_never_fails_a_run(repo: Path) -> None:
+    (repo / ".git" / "manifest-guard").write_text("a file where the directory should be")
+    assert run_main(["check"], repo).code == 0
+
+
+def test_concurrent_runs_append_whole_lines(repo: Path) -> None:
+    for number in range(30):
+        put(repo / APP, {f"data/f{number}.txt": f"{number}\n" * number})
+    git(repo, "add", "-A")
+    runs = [subprocess.Popen([sys.executable, "-m", "manifest_guard", "check", "-q"], cwd=repo, env=cli_environment(),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(4)]  # fmt: skip
+    for run in runs:
+        run.wait(timeout=120)
+        assert run.returncode == 1  # the new files are unlisted
+    cache = BlobCache(str(repo / CACHE))
+    lines = cache_lines(repo)
+    assert all(blobcache._LINE.match(line) for line in lines)
+    listing = git(repo, "ls-files", "-s", APP).splitlines()
+    # the package file's checksum is of its processed text, read whole: not a cached blob md5
+    staged = {line.split()[1] for line in listing if not line.endswith(("manifest.json", "requirements.txt"))}
+    assert set(cache._entries) == staged  # every blob once, however many runs appended it
+
+
+def test_the_cache_is_compacted_past_its_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(blobcache, "MAX_ENTRIES", 10)
+    path = tmp_path / "blob-md5"
+    path.write_text("".join(f"{index:040x} {'0' * 32} {index}\n" for index in range(12)))
+    cache = BlobCache(str(path))
+    assert cache.get(f"{3:040x}") == ("0" * 32, 3)
+    cache.put("f" * 40, "1" * 32, 7)
+    cache.save()
+    kept = BlobCache(str(path))._entries
+    assert len(kept) <= 5 and f"{3:040x}" in kept and "f" * 40 in kept
+
+
+def test_hash_blobs_streams_big_blobs(repo: Path) -> None:
+    data = bytes(range(256)) * (3 * 4096 + 7)  # ~3 MiB: several chunks
+    put(repo / APP, {"big.bin": data})
+    blob = git(repo, "hash-object", "-w", f"{APP}/big.bin").strip()
+    small = git(repo, "rev-parse", f":{APP}/app.py").strip()
+    found = dict(hash_blobs(str(repo), [bytes.fromhex(blob), bytes.fromhex(small)]))
+    assert found[bytes.fromhex(blob)] == (hashlib.md5(data).hexdigest(), len(data))
+    assert found[bytes.fromhex(small)][1] == len((repo / APP / "app.py").read_bytes())
+    assert (repo / MANIFEST).exists()
