@@ -7,8 +7,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import signal
-from collections.abc import Iterator, Sequence
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from tests.conftest import CliResult, cli_environment
@@ -18,18 +19,38 @@ class Hang(Exception):
     """The command ran past its time limit."""
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: int) -> Iterator[None]:
-    def expire(_signum: int, _frame: object) -> None:
-        raise Hang(f"no result after {seconds}s")
+def _call_in_fresh_thread(function: Callable[[], int], seconds: int) -> int:
+    """Run ``function`` on a new thread: its stack starts as shallow as the real CLI's (pytest's and
+    hypothesis's frames would otherwise eat into the recursion limit), and a hang is caught by a join
+    with a timeout."""
+    outcome: list[int] = []
+    failure: list[BaseException] = []
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
+    def target() -> None:
+        try:
+            outcome.append(function())
+        except BaseException as error:  # handed to the test thread below
+            failure.append(error)
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise Hang(f"no result after {seconds}s")
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+@contextlib.contextmanager
+def _default_unraisable_hook() -> Iterator[None]:
+    """Python's own hook, printing "Exception ignored in ..." to the captured stderr as the CLI would."""
+    previous = sys.unraisablehook
+    sys.unraisablehook = sys.__unraisablehook__
     try:
         yield
     finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = previous
 
 
 @contextlib.contextmanager
@@ -57,8 +78,8 @@ def run_main(
     stdout, stderr = io.StringIO(), io.StringIO()
     environment = cli_environment({"MANIFEST_GUARD_DEBUG": "1", "NO_COLOR": "1", **(env or {})})
     with (_environment(environment), contextlib.chdir(cwd), contextlib.redirect_stdout(stdout),
-          contextlib.redirect_stderr(stderr), _time_limit(timeout)):  # fmt: skip
-        code = main(list(args))
+          contextlib.redirect_stderr(stderr), _default_unraisable_hook()):  # fmt: skip
+        code = _call_in_fresh_thread(lambda: main(list(args)), timeout)
     result = CliResult(code, stdout.getvalue(), stderr.getvalue())
     assert code in codes, result
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
