@@ -32,6 +32,7 @@ class CheckOptions:
     config: Config
     selection: RuleSelection
     want_diff: bool = False
+    want_fixed: bool = True  # check without --diff never needs the rewritten bytes (a 10,000-file dump)
 
 
 @dataclass
@@ -146,7 +147,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
     )
     if loaded.duplicates:
         outcome.blocked = "it repeats keys (MG003); rewriting it would silently drop one of them"
-    elif edits:
+    elif edits and (options.want_fixed or options.want_diff):
         outcome.fixed_bytes = render_fixed(document, edits, outcome.order, raw)
         if options.want_diff:
             outcome.result.diff = unified_diff(display, raw, outcome.fixed_bytes)

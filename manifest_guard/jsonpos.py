@@ -4,16 +4,23 @@
 not point at a line. This loader is iterative (no recursion limit to hit on deep input), rejects
 what RFC 8259 rejects (NaN, Infinity, a BOM, trailing data), and reuses the standard library's
 string and number scanners for the values themselves.
+
+Most runs only read the value and the repeated keys, so a document is first given to the C scanner
+with hooks that make it at least as strict as the position-keeping parser; anything those hooks or
+the scanner object to (a repeated key, NaN, 1e999, too many digits, deep nesting, any syntax error)
+goes to the position-keeping parser, which gives the exact error or the repeated keys with their
+lines. The lines of a document the fast path accepted are worked out on first use.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
+import json.scanner
+import math
 import re
-from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]  # C-accelerated, not in typeshed
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 JsonPath = tuple[Any, ...]
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -32,26 +39,65 @@ class JsonSyntaxError(ValueError):
         self.column = column
 
 
-@dataclass
 class LoadedJson:
-    """A parsed document with the line of each path and the repeated keys."""
+    """A parsed document with the line of each path and the repeated keys.
 
-    value: Any
-    lines: dict[JsonPath, int] = field(default_factory=dict)
-    duplicates: list[tuple[JsonPath, int]] = field(default_factory=list)
+    ``lines`` is computed on first use when the document came through the fast path: positions cost
+    far more than the value and only a run that reports a finding needs them.
+    """
+
+    def __init__(
+        self,
+        value: Any,
+        lines: dict[JsonPath, int] | None = None,
+        duplicates: list[tuple[JsonPath, int]] | None = None,
+    ) -> None:
+        self.value = value
+        self.duplicates: list[tuple[JsonPath, int]] = [] if duplicates is None else duplicates
+        self._lines: dict[JsonPath, int] | None = {} if lines is None else lines
+        self._text = ""  # the document, kept for the position pass while ``_lines`` is None
+
+    @classmethod
+    def _deferred(cls, value: Any, text: str) -> LoadedJson:
+        """A document without repeated keys whose lines the position-keeping parser finds when asked."""
+        loaded = cls(value)
+        loaded._lines, loaded._text = None, text
+        return loaded
+
+    @property
+    def lines(self) -> dict[JsonPath, int]:
+        """The 1-based line of each path: of its key in an object, else of where its value starts."""
+        lines = self._lines
+        if lines is None:  # a race computes the same dict twice, harmlessly
+            lines = self._lines = _Parser(self._text).parse().lines
+        return lines
+
+    @lines.setter
+    def lines(self, lines: dict[JsonPath, int]) -> None:
+        self._lines = lines
 
     def line_of(self, path: JsonPath) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
-        while path not in self.lines and path:
+        lines = self.lines
+        while path not in lines and path:
             path = path[:-1]
-        return self.lines.get(path, 1)
+        return lines.get(path, 1)
+
+    def __eq__(self, other: object) -> bool:  # as the dataclass this was (which also made it unhashable)
+        if not isinstance(other, LoadedJson):
+            return NotImplemented
+        return (self.value, self.lines, self.duplicates) == (other.value, other.lines, other.duplicates)
+
+    def __repr__(self) -> str:
+        return f"LoadedJson(value={self.value!r}, lines={self.lines!r}, duplicates={self.duplicates!r})"
 
 
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.newlines = [match.start() for match in re.finditer("\n", text)]
-        self.result = LoadedJson(None)
+        self.lines: dict[JsonPath, int] = {}
+        self.duplicates: list[tuple[JsonPath, int]] = []
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_left(self.newlines, offset)
@@ -103,7 +149,7 @@ class _Parser:
         while True:
             offset = self.skip(offset)
             char = self.text[offset : offset + 1]
-            self.result.lines.setdefault(path, self.position(offset)[0])
+            self.lines.setdefault(path, self.position(offset)[0])
             if char in ("{", "["):
                 if len(stack) >= MAX_DEPTH:
                     raise self.fail(f"nested deeper than {MAX_DEPTH} levels", offset)
@@ -150,8 +196,7 @@ class _Parser:
                 offset = self.skip(offset)
                 if offset != len(self.text):
                     raise self.fail("extra data after the JSON document", offset)
-                self.result.value = value
-                return self.result
+                return LoadedJson(value, self.lines, self.duplicates)
 
     def _key(self, offset: int, container: dict[str, Any], parent: JsonPath) -> tuple[str, int]:
         if self.text[offset : offset + 1] != '"':
@@ -163,19 +208,88 @@ class _Parser:
             raise self.fail("expected ':' after a property name", offset)
         path = (*parent, key)
         if key in container:
-            self.result.duplicates.append((path, line))
-        self.result.lines[path] = line
+            self.duplicates.append((path, line))
+        self.lines[path] = line
         return key, offset + 1
 
 
-def load_json(data: bytes) -> LoadedJson:
-    """Parse UTF-8 JSON bytes; any problem is a :class:`JsonSyntaxError` with line and column."""
+class _Fallback(Exception):
+    """Raised by the fast path's hooks for what only the position-keeping parser can report."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A plain dict, as the slow parser builds; a repeated key needs its line, so the slow parser takes over."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _Fallback
+    return obj
+
+
+def _finite(literal: str) -> float:
+    """``float`` as the slow parser calls it, which rejects a literal that overflows (1e999)."""
+    value = float(literal)
+    if math.isinf(value):
+        raise _Fallback
+    return value
+
+
+def _constant(literal: str) -> NoReturn:
+    """NaN, Infinity and -Infinity are not JSON."""
+    raise _Fallback
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_float=_finite, parse_constant=_constant)
+_C_SCANNER: Any = getattr(json.scanner, "c_make_scanner", None)
+# Only the C scanner reads exactly the slow parser's grammar: the pure-Python one takes non-ASCII digits (\d).
+_FAST = _C_SCANNER is not None and isinstance(getattr(_DECODER, "scan_once", None), _C_SCANNER)
+
+
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers nest more than ``limit`` deep (the outermost is 1), level by level, without recursion.
+
+    The C scanner's only bound is the interpreter's recursion limit, which may be raised; the slow parser's
+    is MAX_DEPTH, and the fast path must not accept what the slow one rejects.
+    """
+    level = [value] if type(value) is dict or type(value) is list else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        level = [
+            child
+            for container in level
+            for child in (container.values() if type(container) is dict else container)
+            if type(child) is dict or type(child) is list
+        ]
+    return False
+
+
+def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         raise JsonSyntaxError("starts with a UTF-8 byte order mark", 1, 1)
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise JsonSyntaxError("not valid UTF-8", line, column) from None
+
+
+def load_json(data: bytes) -> LoadedJson:
+    """Parse UTF-8 JSON bytes; any problem is a :class:`JsonSyntaxError` with line and column."""
+    text = _decode(data)
+    if _FAST:
+        try:
+            value = _DECODER.decode(text)
+        except Exception:  # whatever it is (RecursionError too), the slow parser says exactly what and where
+            pass
+        else:
+            if not _nested_deeper_than(value, MAX_DEPTH):
+                return LoadedJson._deferred(value, text)
     return _Parser(text).parse()
+
+
+def _load_json_slow(data: bytes) -> LoadedJson:
+    """:func:`load_json` without the fast path: the reference the tests hold the fast path to."""
+    return _Parser(_decode(data)).parse()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 from collections.abc import Sequence
@@ -119,10 +120,11 @@ def open_run(args: argparse.Namespace, scope: HookScope | None = None) -> Run:
 def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
     """Run every rule on every selected manifest; an unreadable app is an error, not a crash."""
     report = Report(command="fix" if command == "fix" else "check", strict=run.strict)
+    options = dataclasses.replace(run.options, want_fixed=command == "fix")
     outcomes = []
     for manifest in run.manifests:
         try:
-            outcome = check_manifest(run.workspace, manifest, run.options, console.warn)
+            outcome = check_manifest(run.workspace, manifest, options, console.warn)
         except UserError as failure:
             shown = run.workspace.display(manifest)
             report.errors.append(f"{shown}: {failure.message}")

@@ -32,10 +32,13 @@ NOT_SECRETS = re.compile(r"(\.pub|[.\-_](example|sample|template|dist|defaults|s
 PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----")
 
 
+_ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in SECRET_PATTERNS), re.IGNORECASE)
+
+
 def _name_says_secret(name: str) -> bool:
-    if NOT_SECRETS.search(name):
-        return False
-    return name in SECRET_NAMES or any(pattern.match(name) for pattern in SECRET_PATTERNS)
+    if name in SECRET_NAMES:
+        return not NOT_SECRETS.search(name)
+    return _ANY_SECRET.match(name) is not None and not NOT_SECRETS.search(name)
 
 
 def _key_file_is_secret(state: AppState, path: str) -> bool:
