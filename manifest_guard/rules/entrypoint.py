@@ -90,8 +90,12 @@ class _Context:
     appmode: str
     entrypoint: str
     modules: AppModules
-    line: int
     proposals: list[Proposal]
+
+    @property
+    def line(self) -> int:
+        """The entrypoint's line, looked up only when a finding needs it (positions are computed lazily)."""
+        return self.state.loaded.line_of(ENTRYPOINT_PATH)
 
     @property
     def manifest(self) -> str:
@@ -118,7 +122,7 @@ def check_entrypoint(state: AppState, modules: AppModules) -> list[Proposal]:
     entrypoint = metadata.get("entrypoint") if isinstance(metadata, Mapping) else None
     if appmode not in CHECKED_MODES or not isinstance(entrypoint, str) or _schema_reports(appmode, entrypoint):
         return []  # the schema's finding on the entrypoint is reported as MG201 (see ``claims``)
-    context = _Context(state, appmode, entrypoint, modules, state.loaded.line_of(ENTRYPOINT_PATH), [])
+    context = _Context(state, appmode, entrypoint, modules, [])
     try:
         target = parse_entrypoint(appmode, entrypoint)
     except Malformed as problem:

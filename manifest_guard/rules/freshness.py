@@ -204,9 +204,12 @@ def check_files(state: AppState) -> Freshness:
     for path, checksum in listed.items():
         if path == "manifest.json" or path in escaped or unsafe_path_reason(path) is not None:
             continue
+        fresh = expected.files.get(path)
+        if fresh is not None and (not has_checksums or checksum in (fresh, *expected.accepted.get(path, ()))):
+            continue  # the common case: no message, no line lookup
         shown = state.display(join(state.app, path))
         line = _line(state, "files", path)
-        if path not in expected.files:
+        if fresh is None:
             message = f"{shown}: listed in the manifest but {_missing_reason(state, path)}"
             if path == package:  # MG301's finding; dropping it would hide the real problem
                 continue
@@ -215,9 +218,6 @@ def check_files(state: AppState) -> Freshness:
             else:
                 proposals.append(Proposal(dataclasses.replace(finding("MG102", path, message, line), repairable=False)))
             continue
-        fresh = expected.files[path]
-        if not has_checksums or checksum == fresh or checksum in expected.accepted.get(path, set()):
-            continue
         was = "no checksum" if checksum is None else f"listed {checksum[:12]}"
         message = f"{shown}: content changed since the manifest was written ({was}, now {fresh[:12]})"
         if path == package:
@@ -225,10 +225,10 @@ def check_files(state: AppState) -> Freshness:
         proposals.append(Proposal(finding("MG101", path, message, line), SetChecksum(path, fresh)))
     deployed = [path for path in expected.files if path in listed]
     if expected.walked and has_checksums:
-        files_line = _line(state, "files")
         for path, fresh in expected.files.items():
             if path in listed:
                 continue
+            files_line = _line(state, "files")
             shown = state.display(join(state.app, path))
             if state.is_new is None:
                 message = f"{shown}: not listed in the manifest (no base commit to tell whether it is new)"

@@ -27,8 +27,8 @@ def check_python_version(document: Mapping[str, Any], loaded: LoadedJson, manife
     version = _section(document, "python", "version")
     if not isinstance(version, str):
         return []  # absent or mistyped: the schema (MG002) reports it
-    line = loaded.line_of(("python", "version"))
     if not _VERSION.fullmatch(version):
+        line = loaded.line_of(("python", "version"))
         message = f"python.version {version!r} is not X.Y or X.Y.Z; Connect matches it against installed Pythons"
         return [Finding("MG401", manifest, manifest, line, message, subject="python.version")]
     requires = _section(document, "environment", "python", "requires")
@@ -43,4 +43,5 @@ def check_python_version(document: Mapping[str, Any], loaded: LoadedJson, manife
     if specifiers.contains(version, prereleases=True):
         return []
     message = f"python.version {version!r} is outside environment.python.requires {requires!r}"
+    line = loaded.line_of(("python", "version"))
     return [Finding("MG402", manifest, manifest, line, message, Severity.WARNING, subject="python.version")]
