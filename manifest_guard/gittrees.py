@@ -6,6 +6,7 @@ next commit will contain and checksums are of what git stores (no CRLF surprises
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import posixpath
@@ -38,6 +39,7 @@ class GitTree:
         self._entries = entries
         self.label = label
         self._directories: set[str] | None = None
+        self._sorted: list[str] | None = None
         self._known: dict[bytes, tuple[str, int]] = {}  # blob -> (md5, size), hashed or cached in this run
         self.cache: BlobCache | None = None
 
@@ -109,13 +111,22 @@ class GitTree:
         entry = self._entries.get(path)
         return entry[1].hex() if entry else None
 
+    def _under(self, directory: str) -> list[str]:
+        """The sorted paths below ``directory``, found by bisection: work proportional to that app."""
+        if self._sorted is None:
+            self._sorted = sorted(self._entries)
+        if not directory:
+            return self._sorted
+        prefix = directory + "/"
+        start = bisect.bisect_left(self._sorted, prefix)
+        end = bisect.bisect_left(self._sorted, directory + "0")  # "0" is the character right after "/"
+        return self._sorted[start:end]
+
     def walk(self, directory: str, prune: Callable[[str], bool]) -> Iterator[TreeEntry]:
         prefix = directory + "/" if directory else ""
         pruned: dict[str, bool] = {}
-        for path, (mode, _) in sorted(self._entries.items()):
-            if not path.startswith(prefix):
-                continue
-            kind = _kind(mode)
+        for path in self._under(directory):
+            kind = _kind(self._entries[path][0])
             if kind is None:
                 continue
             parts = path[len(prefix) :].split("/")
@@ -132,7 +143,7 @@ class GitTree:
 
     def names_in(self, directory: str) -> set[str]:
         prefix = directory + "/" if directory else ""
-        return {path[len(prefix) :].split("/", 1)[0] for path in self._entries if path.startswith(prefix)}
+        return {path[len(prefix) :].split("/", 1)[0] for path in self._under(directory)}
 
     def entry_kind(self, path: str) -> EntryKind | None:
         entry = self._entries.get(path)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import git as gitpython
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from manifest_guard.engine import AppRequest, compute_manifest
 from manifest_guard.environment import MachineInfo
@@ -103,3 +105,18 @@ def test_unknown_revision_is_a_clear_error(git_repo: Path) -> None:
 
     with gitpython.Repo(git_repo) as handle, pytest.raises(UserError, match="unknown revision"):
         GitTree.from_revision(handle, "nope")
+
+
+PATH_PARTS = ["a", "a-b", "a.b", "a0", "a/b", "ab", "b", "é", "a b", "_", "A"]
+
+
+@given(
+    paths=st.sets(st.lists(st.sampled_from(PATH_PARTS), min_size=1, max_size=3).map("/".join), max_size=30),
+    directory=st.lists(st.sampled_from(PATH_PARTS), max_size=2).map("/".join),
+)
+def test_paths_under_a_directory_are_found_by_bisection(paths: set[str], directory: str) -> None:
+    """The walk of one app in a monorepo reads only that app's slice of the sorted paths."""
+    tree = GitTree(None, {path: (0o100644, b"\0" * 20) for path in paths}, "index")
+    prefix = directory + "/" if directory else ""
+    assert tree._under(directory) == sorted(path for path in paths if path.startswith(prefix))
+    assert [entry.path for entry in tree.walk(directory, lambda _d: False)] == tree._under(directory)
