@@ -103,3 +103,27 @@ def test_hash_blobs_streams_big_blobs(repo: Path) -> None:
     assert found[bytes.fromhex(blob)] == (hashlib.md5(data).hexdigest(), len(data))
     assert found[bytes.fromhex(small)][1] == len((repo / APP / "app.py").read_bytes())
     assert (repo / MANIFEST).exists()
+
+
+def test_loose_blobs_are_inflated_here_and_packed_ones_left_to_git(repo: Path) -> None:
+    from manifest_guard.gittrees import hash_loose_blob
+
+    data = bytes(range(256)) * 20_000  # 5 MiB of compressible data: many inflate steps
+    put(repo / APP, {"data.bin": data})
+    blob = bytes.fromhex(git(repo, "hash-object", "-w", f"{APP}/data.bin").strip())
+    objects = str(repo / ".git" / "objects")
+    assert hash_loose_blob(objects, blob) == (hashlib.md5(data).hexdigest(), len(data))
+    tree = bytes.fromhex(git(repo, "rev-parse", "HEAD^{tree}").strip())
+    assert hash_loose_blob(objects, tree) is None  # not a blob
+    loose = Path(objects) / blob.hex()[:2] / blob.hex()[2:]
+    good = loose.read_bytes()
+    loose.chmod(0o644)
+    loose.write_bytes(good[: len(good) // 2])  # truncated: git must answer (and will fail loudly)
+    assert hash_loose_blob(objects, blob) is None
+    loose.write_bytes(good)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "data")
+    git(repo, "gc", "-q", "--prune=now")
+    assert hash_loose_blob(objects, blob) is None  # packed now
+    assert dict(hash_blobs(str(repo), [blob]))[blob] == (hashlib.md5(data).hexdigest(), len(data))
+    assert run_main(["check"], repo).code == 0  # data.bin (old, unlisted) is hashed from the pack by git
