@@ -102,7 +102,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
     app_config = options.config.app(app)
     app_ignore = app_config.ignore if app_config else ()
     raw = workspace.tree.read_bytes(manifest)
-    document_check = check_document(raw, display)
+    document_check = check_document(raw, display, workspace.validated)
     loaded = document_check.loaded
     document = loaded.value if loaded is not None else None
     appmode = appmode_of(document) if isinstance(document, dict) else None

@@ -44,7 +44,7 @@ def _install() -> Command:
 
 COMMANDS: dict[str, Callable[[], Command]] = {"check": _check, "fix": _fix, "install": _install, "write": _write}
 SUMMARIES = {
-    "check": "report manifests that no longer describe their app (never writes)",
+    "check": "report manifests that no longer describe their app (never writes the repository)",
     "fix": "rewrite stale manifests with the minimum change",
     "install": "install a plain git pre-commit hook (without the pre-commit framework)",
     "write": "write manifest.json like `rsconnect write-manifest` (byte-identical)",

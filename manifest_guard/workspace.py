@@ -18,6 +18,7 @@ from manifest_guard.gitignored import git_ignored_predicate
 from manifest_guard.gittrees import GitTree
 from manifest_guard.hookscope import git_output, under
 from manifest_guard.trees import Tree, WorkTree
+from manifest_guard.validcache import ValidManifests
 
 MANIFEST: Final = "manifest.json"
 INDEX: Final = "index"
@@ -76,6 +77,7 @@ class Workspace:
     tree: Tree
     base: GitTree | None = None
     base_name: str | None = None
+    validated: ValidManifests | None = None  # manifests known to pass the schema (git repositories only)
 
     @property
     def in_git(self) -> bool:
@@ -85,6 +87,8 @@ class Workspace:
         for tree in (self.tree, self.base):
             if isinstance(tree, GitTree) and tree.cache is not None:
                 tree.cache.save()
+        if self.validated is not None:
+            self.validated.save()
         if self.repo is not None:
             self.repo.close()
 
@@ -198,4 +202,5 @@ def open_workspace(source: str | None, changed_since: str | None, paths: Iterabl
     for git_tree in (tree, base):
         if isinstance(git_tree, GitTree):
             git_tree.cache = cache
-    return Workspace(root, cwd, repo, source, tree, base, base_name)
+    validated = ValidManifests.in_git_dir(str(repo.common_dir))
+    return Workspace(root, cwd, repo, source, tree, base, base_name, validated)

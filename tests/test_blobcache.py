@@ -4,6 +4,7 @@ runs, bounded, and never a reason to fail."""
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,42 @@ def test_loose_blobs_are_inflated_here_and_packed_ones_left_to_git(repo: Path) -
     assert hash_loose_blob(objects, blob) is None  # packed now
     assert dict(hash_blobs(str(repo), [blob]))[blob] == (hashlib.md5(data).hexdigest(), len(data))
     assert run_main(["check"], repo).code == 0  # data.bin (old, unlisted) is hashed from the pack by git
+
+
+def test_a_schema_valid_manifest_is_not_validated_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from manifest_guard.rules import document
+
+    assert run_main(["check"], repo).code == 0
+    assert len((repo / ".git" / "manifest-guard" / "schema-valid").read_text().split()) == 1
+
+    def no_validation(*_args: object) -> object:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(document, "_schema_findings", no_validation)
+    assert run_main(["check"], repo).code == 0
+    put(repo / APP, {"manifest.json": (repo / MANIFEST).read_text().replace('"version": 1', '"version": 2')})
+    git(repo, "add", "-A")
+    with pytest.raises(AssertionError, match="validated again"):  # new bytes: validated
+        run_main(["check"], repo)
+
+
+def test_an_invalid_manifest_is_never_remembered_and_a_new_schema_validates_again(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from manifest_guard import validcache
+
+    valid = (repo / MANIFEST).read_text()
+    put(repo / APP, {"manifest.json": valid.replace('"python-api"', '"python-flask"')})
+    git(repo, "add", "-A")
+    for _ in range(2):
+        assert [
+            f["code"] for f in json.loads(run_main(["check", "--output-format", "json"], repo).stdout)["findings"]
+        ] == ["MG004"]
+    put(repo / APP, {"manifest.json": valid})
+    git(repo, "add", "-A")
+    run_main(["check"], repo)
+    remembered = (repo / ".git" / "manifest-guard" / "schema-valid").read_text().split()
+    assert len(remembered) == 1
+    monkeypatch.setattr(validcache, "_schema_fingerprint", lambda: b"another schema")
+    run_main(["check"], repo)
+    assert len((repo / ".git" / "manifest-guard" / "schema-valid").read_text().split()) == 2

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 from manifest_guard.findings import Finding
 from manifest_guard.jsonpos import JsonPath, JsonSyntaxError, LoadedJson, load_json
 from manifest_guard.schema import manifest_validator
+from manifest_guard.validcache import ValidManifests
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
@@ -105,14 +106,20 @@ class Document:
     findings: list[Finding]
 
 
-def check_document(raw: bytes, manifest: str) -> Document:
-    """Parse ``raw`` and report what makes it an invalid manifest; never raises, whatever the bytes."""
+def check_document(raw: bytes, manifest: str, validated: ValidManifests | None = None) -> Document:
+    """Parse ``raw`` and report what makes it an invalid manifest; never raises, whatever the bytes.
+
+    ``validated`` remembers manifests that passed the schema, so unchanged bytes are not validated again."""
     try:
         loaded = load_json(raw)
     except ValueError as error:  # JsonSyntaxError, or int() refusing a number with thousands of digits
         return Document(None, [_invalid_json(raw, error, manifest)])
     findings = [_duplicate_key(path, line, manifest) for path, line in loaded.duplicates]
-    findings.extend(_schema_findings(loaded, manifest))
+    if validated is None or not validated.known(raw):
+        schema_findings = _schema_findings(loaded, manifest)
+        if not schema_findings and validated is not None:
+            validated.remember(raw)
+        findings.extend(schema_findings)
     findings.sort(key=lambda finding: (finding.line or 0, finding.code, finding.message))
     return Document(loaded, findings)
 
