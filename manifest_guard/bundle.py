@@ -89,10 +89,9 @@ class FileSetRules:
 
     def excluded_by_default(self, path: str) -> bool:
         """rsconnect-python's fixed exclusions (top-level names, manifest, package file, config)."""
-        parts = path.split("/")
-        if parts[0] in self._top_level or CONFIG_DIRECTORY in parts:
+        if path.partition("/")[0] in self._top_level or f"/{CONFIG_DIRECTORY}/" in f"/{path}/":
             return True
-        return any("/".join(parts[: depth + 1]) in self._exact for depth in range(len(parts)))
+        return any(path == exact or path.startswith(exact + "/") for exact in self._exact)
 
     def excluded_by_user(self, path: str, is_dir: bool = False) -> bool:
         return self._user is not None and self._user.match_file(path + "/" if is_dir else path)
