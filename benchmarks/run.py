@@ -125,6 +125,9 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update({"NO_COLOR": "1", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "LC_ALL": "C.UTF-8"})
     env.pop("FORCE_COLOR", None)
+    # As installed for users, bytecode is cached: a machine-wide PYTHONDONTWRITEBYTECODE would make every
+    # sample recompile every module (~55 ms) and measure the setting, not the tool (the warm-up writes it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -44,8 +44,11 @@ class TreeEntry:
 
 
 def join(*parts: str) -> str:
-    """Join tree paths, treating "" as the root."""
-    return "/".join(part for part in parts if part)
+    """Join tree paths, treating "" as the root (called for every file of every app: kept cheap)."""
+    if len(parts) == 2:
+        first, second = parts
+        return f"{first}/{second}" if first and second else first or second
+    return "/".join([part for part in parts if part])
 
 
 def relative_to(path: str, directory: str) -> str:

@@ -8,6 +8,7 @@ column for broken JSON, a line and a JSON path (``$.files["app.py"].checksum``) 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import sys
 from collections.abc import Sequence
@@ -124,6 +125,7 @@ def check_document(raw: bytes, manifest: str, validated: ValidManifests | None =
     return Document(loaded, findings)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for every listed file by several rules
 def unsafe_path_reason(key: str) -> str | None:
     """Why ``key`` cannot name a file inside the bundle, or None when it can.
 
