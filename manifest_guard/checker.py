@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from manifest_guard.appmodules import AppModules
-from manifest_guard.config import Config
+from manifest_guard.checkoptions import CheckOptions
 from manifest_guard.edits import Edit, Proposal, apply_edits
 from manifest_guard.findings import Finding, ManifestResult, ManifestStatus
 from manifest_guard.manifest import dump_like
@@ -25,14 +25,6 @@ from manifest_guard.selection import RuleSelection
 from manifest_guard.workspace import Workspace
 
 Warn = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    config: Config
-    selection: RuleSelection
-    want_diff: bool = False
-    want_fixed: bool = True  # check without --diff never needs the rewritten bytes (a 10,000-file dump)
 
 
 @dataclass

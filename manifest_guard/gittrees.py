@@ -123,6 +123,16 @@ class GitTree:
         end = bisect.bisect_left(self._sorted, directory + "0")  # "0" is the character right after "/"
         return self._sorted[start:end]
 
+    def fingerprint(self, directory: str) -> str:
+        """A digest of the path, mode and blob id of every entry under ``directory``."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for path in self._under(directory):
+            mode, binsha = self._entries[path]
+            digest.update(f"{mode:o} {path}\0".encode("utf-8", "surrogateescape") + binsha)
+        return digest.hexdigest()
+
     def walk(self, directory: str, prune: Callable[[str], bool]) -> Iterator[TreeEntry]:
         prefix = directory + "/" if directory else ""
         pruned: dict[str, bool] = {}

@@ -17,6 +17,7 @@ from manifest_guard.errors import UserError
 from manifest_guard.gitignored import git_ignored_predicate
 from manifest_guard.gittrees import GitTree
 from manifest_guard.hookscope import git_output, under
+from manifest_guard.resultcache import ResultCache
 from manifest_guard.trees import Tree, WorkTree
 from manifest_guard.validcache import ValidManifests
 
@@ -78,6 +79,7 @@ class Workspace:
     base: GitTree | None = None
     base_name: str | None = None
     validated: ValidManifests | None = None  # manifests known to pass the schema (git repositories only)
+    results: ResultCache | None = None  # check results of unchanged apps (git repositories only)
 
     @property
     def in_git(self) -> bool:
@@ -202,5 +204,6 @@ def open_workspace(source: str | None, changed_since: str | None, paths: Iterabl
     for git_tree in (tree, base):
         if isinstance(git_tree, GitTree):
             git_tree.cache = cache
-    validated = ValidManifests.in_git_dir(str(repo.common_dir))
-    return Workspace(root, cwd, repo, source, tree, base, base_name, validated)
+    common = str(repo.common_dir)
+    validated = ValidManifests.in_git_dir(common)
+    return Workspace(root, cwd, repo, source, tree, base, base_name, validated, ResultCache.in_git_dir(common))

@@ -165,5 +165,49 @@ def test_an_invalid_manifest_is_never_remembered_and_a_new_schema_validates_agai
     remembered = (repo / ".git" / "manifest-guard" / "schema-valid").read_text().split()
     assert len(remembered) == 1
     monkeypatch.setattr(validcache, "_schema_fingerprint", lambda: b"another schema")
-    run_main(["check"], repo)
+    run_main(["check", "--diff"], repo)  # --diff: never answered from the result cache
     assert len((repo / ".git" / "manifest-guard" / "schema-valid").read_text().split()) == 2
+
+
+def check_output(repo: Path, *args: str) -> tuple[int, str, str]:
+    result = run_main(["check", "--output-format", "json", *args], repo)
+    return result.code, result.stdout, result.stderr
+
+
+def test_a_check_result_is_reused_only_while_every_input_is_the_same(repo: Path) -> None:
+    """Same index, base, config and tool: the stored result; any of them changed: computed again."""
+    results = repo / ".git" / "manifest-guard" / "results"
+    put(repo / APP, {"new.txt": "new\n", "link.txt": "x\n"})
+    git(repo, "add", "-A")
+    first = check_output(repo)
+    assert '"MG103"' in first[1] and len(list(results.iterdir())) == 1
+    assert check_output(repo) == first  # reused
+    git(repo, "commit", "-q", "-m", "new files")  # same index, new base: the files are no longer new
+    second = check_output(repo)
+    assert second != first and '"MG103"' not in second[1] and len(list(results.iterdir())) == 2
+    put(repo, {"pyproject.toml": '[tool.manifest-guard]\nignore = ["MG3"]\n'})  # new configuration
+    check_output(repo)
+    assert len(list(results.iterdir())) == 3
+    check_output(repo, "--select", "MG1")  # new options
+    assert len(list(results.iterdir())) == 4
+
+
+def test_warnings_are_replayed_and_diff_and_the_work_tree_are_never_cached(repo: Path) -> None:
+    results = repo / ".git" / "manifest-guard" / "results"
+    put(repo / APP, {".python-version": ""})  # "no Python version constraint" warning
+    git(repo, "add", "-A")
+    first = check_output(repo)
+    assert "warning:" in first[2] and check_output(repo) == first
+    stored = len(list(results.iterdir()))
+    run_main(["check", "--diff"], repo)
+    run_main(["check", "--source", "worktree"], repo)
+    assert len(list(results.iterdir())) == stored
+
+
+def test_a_new_version_of_the_tool_computes_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from manifest_guard import resultcache
+
+    check_output(repo)
+    monkeypatch.setattr(resultcache, "_tool_fingerprint", lambda: "another build")
+    check_output(repo)
+    assert len(list((repo / ".git" / "manifest-guard" / "results").iterdir())) == 2

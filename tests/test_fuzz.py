@@ -83,6 +83,8 @@ class FuzzRepo:
         run_main(["check", "--source", "worktree", "--output-format", output_format], root)
         git(root, "add", "-A")
         run_main(["check", "--output-format", output_format, "--diff"], root)
+        fresh = run_main(["check", "--output-format", "json"], root)  # computed (or cached by an earlier case)
+        assert run_main(["check", "--output-format", "json"], root) == fresh, "a cached result differs"
         before = manifest.read_bytes() if manifest.exists() else None
         run_main(["fix", "--source", "worktree"], root)
         after = manifest.read_bytes() if manifest.exists() else None

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from manifest_guard import console
-from manifest_guard.checker import CheckOptions, ManifestOutcome, check_manifest
+from manifest_guard.checkoptions import CheckOptions
 from manifest_guard.config import AppConfig, Config, find_config, load_config_file
 from manifest_guard.errors import UserError
 from manifest_guard.findings import ManifestResult, Report
@@ -18,6 +20,9 @@ from manifest_guard.hookscope import HookScope, under
 from manifest_guard.selection import RuleSelection
 from manifest_guard.trees import join
 from manifest_guard.workspace import MANIFEST, Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from manifest_guard.checker import ManifestOutcome
 
 
 @dataclass
@@ -117,19 +122,56 @@ def open_run(args: argparse.Namespace, scope: HookScope | None = None) -> Run:
     return Run(workspace, config, options, manifests, strict=args.strict or config.strict, missing=missing)
 
 
+def _warn(seen: list[str], message: str) -> None:
+    """Print a warning and keep it, so a cached result can replay it."""
+    seen.append(message)
+    console.warn(message)
+
+
+def _result_key(run: Run, options: CheckOptions, manifest: str) -> str | None:
+    """The result-cache key of a ``check`` of ``manifest``, or None when it must not be cached."""
+    from manifest_guard.gittrees import GitTree
+    from manifest_guard.resultcache import result_key
+
+    workspace = run.workspace
+    if options.want_diff or not isinstance(workspace.tree, GitTree) or workspace.results is None:
+        return None
+    app = manifest.rpartition("/")[0]
+    base = workspace.base.fingerprint(app) if workspace.base is not None else None
+    return result_key(options, f"{workspace.source} {workspace.base_name}", workspace.tree.fingerprint(app), base,
+                      manifest)  # fmt: skip
+
+
 def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
-    """Run every rule on every selected manifest; an unreadable app is an error, not a crash."""
+    """Run every rule on every selected manifest; an unreadable app is an error, not a crash.
+
+    ``check`` answers an app whose inputs are unchanged from the result cache, without importing the rules."""
     report = Report(command="fix" if command == "fix" else "check", strict=run.strict)
     options = dataclasses.replace(run.options, want_fixed=command == "fix")
     outcomes = []
     for manifest in run.manifests:
+        key = _result_key(run, options, manifest) if command == "check" else None
+        cached = run.workspace.results.load(key) if key is not None and run.workspace.results else None
+        if cached is not None:
+            for message in cached.warnings:
+                console.warn(message)
+            report.manifests.append(cached.result)
+            report.findings.extend(cached.findings)
+            continue
+        from manifest_guard.checker import check_manifest
+
+        warnings: list[str] = []
         try:
-            outcome = check_manifest(run.workspace, manifest, options, console.warn)
+            outcome = check_manifest(run.workspace, manifest, options, functools.partial(_warn, warnings))
         except UserError as failure:
             shown = run.workspace.display(manifest)
             report.errors.append(f"{shown}: {failure.message}")
             report.manifests.append(ManifestResult(shown, None, "error"))
             continue
+        if key is not None and run.workspace.results is not None:
+            from manifest_guard.resultcache import CachedResult
+
+            run.workspace.results.store(key, CachedResult(outcome.result, outcome.findings, warnings))
         outcomes.append(outcome)
         report.manifests.append(outcome.result)
         report.findings.extend(outcome.findings)
