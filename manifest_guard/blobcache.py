@@ -20,6 +20,16 @@ MAX_ENTRIES = 250_000
 _LINE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64}) [0-9a-f]{32} [0-9]{1,15}$")
 
 
+def append_lines(path: str, lines: list[str]) -> None:
+    """Append ASCII lines with one ``write`` on an ``O_APPEND`` file: concurrent writers interleave whole
+    batches, never parts of lines."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(descriptor, "".join(f"{line}\n" for line in lines).encode("ascii"))
+    finally:
+        os.close(descriptor)
+
+
 class BlobCache:
     """A blob id (hex) -> (md5, size) map loaded from and appended to one file."""
 
@@ -67,12 +77,7 @@ class BlobCache:
             if len(self._entries) > MAX_ENTRIES:
                 self._compact(self.path)
             else:
-                payload = "".join(f"{blob} {md5} {size}\n" for blob, (md5, size) in self._new.items())
-                descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-                try:
-                    os.write(descriptor, payload.encode("ascii"))
-                finally:
-                    os.close(descriptor)
+                append_lines(self.path, [f"{blob} {md5} {size}" for blob, (md5, size) in self._new.items()])
             self._new.clear()
 
     def _compact(self, path: str) -> None:

@@ -233,7 +233,7 @@ class GitTree:
         return known
 
     def prefetch(self, paths: Iterable[str]) -> None:
-        """Hash every blob behind ``paths`` that is not known yet, in one streamed ``git cat-file`` run."""
+        """Hash every blob behind ``paths`` that is not known yet, all at once (see ``_hash_blobs``)."""
         wanted: dict[bytes, None] = {}
         for path in paths:
             kind, target = self._follow(path, "")
@@ -319,8 +319,9 @@ def hash_loose_blob(objects: str, binsha: bytes) -> tuple[str, int] | None:
 
 def hash_blobs(root: str, blobs: list[bytes]) -> Iterator[tuple[bytes, tuple[str, int]]]:
     """md5 and size of each blob, streamed from one ``git cat-file --batch``: ids are written by a thread
-    while the output is read in 1 MiB chunks, so no blob is ever held whole (in git either: a low
-    ``core.bigFileThreshold`` makes git stream big blobs instead of inflating them into memory)."""
+    while the output is read in 1 MiB chunks, so this process never holds a blob whole. git itself may
+    (it inflates loose objects whole, hence :func:`hash_loose_blob`); the low ``core.bigFileThreshold``
+    lets it stream the big undeltified objects of a pack."""
     import subprocess
     import threading
 

@@ -72,10 +72,6 @@ class LoadedJson:
             lines = self._lines = _Parser(self._text).parse().lines
         return lines
 
-    @lines.setter
-    def lines(self, lines: dict[JsonPath, int]) -> None:
-        self._lines = lines
-
     def line_of(self, path: JsonPath) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
         lines = self.lines

@@ -84,7 +84,7 @@ class Tree(Protocol):
         """The size in bytes of a file (through a symlink that stays inside the tree), without reading it."""
 
     def prefetch(self, paths: Iterable[str]) -> None:
-        """Hash ``paths`` ahead of ``md5`` calls, where doing them together pays (one git process)."""
+        """Hash ``paths`` ahead of ``md5`` calls, where doing them together pays (git trees: every core)."""
 
     def resolve_symlink(self, path: str, boundary: str) -> tuple[TargetKind, str | None]:
         """Where a symlink leads: its kind and tree path, or OUTSIDE if it leaves ``boundary``."""

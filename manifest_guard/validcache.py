@@ -16,6 +16,7 @@ import os
 import re
 
 from manifest_guard import __version__
+from manifest_guard.blobcache import append_lines
 from manifest_guard.schema import SCHEMA_RESOURCE
 
 CACHE_FILE = os.path.join("manifest-guard", "schema-valid")
@@ -72,9 +73,5 @@ class ValidManifests:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             if len(self._load()) > MAX_ENTRIES:  # start over: the next runs re-validate what they meet
                 os.unlink(self.path)
-            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            try:
-                os.write(descriptor, "".join(f"{key}\n" for key in self._new).encode("ascii"))
-            finally:
-                os.close(descriptor)
+            append_lines(self.path, self._new)
             self._new.clear()

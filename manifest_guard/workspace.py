@@ -78,6 +78,7 @@ class Workspace:
     tree: Tree
     base: GitTree | None = None
     base_name: str | None = None
+    blobs: BlobCache | None = None  # md5 and size by blob id, shared by the source and base trees
     validated: ValidManifests | None = None  # manifests known to pass the schema (git repositories only)
     results: ResultCache | None = None  # check results of unchanged apps (git repositories only)
 
@@ -86,11 +87,9 @@ class Workspace:
         return self.repo is not None
 
     def close(self) -> None:
-        for tree in (self.tree, self.base):
-            if isinstance(tree, GitTree) and tree.cache is not None:
-                tree.cache.save()
-        if self.validated is not None:
-            self.validated.save()
+        for cache in (self.blobs, self.validated):
+            if cache is not None:
+                cache.save()
         if self.repo is not None:
             self.repo.close()
 
@@ -200,10 +199,10 @@ def open_workspace(source: str | None, changed_since: str | None, paths: Iterabl
     except BaseException:
         repo.close()
         raise
-    cache = BlobCache.in_git_dir(str(repo.common_dir))
+    common = str(repo.common_dir)
+    blobs = BlobCache.in_git_dir(common)
     for git_tree in (tree, base):
         if isinstance(git_tree, GitTree):
-            git_tree.cache = cache
-    common = str(repo.common_dir)
-    validated = ValidManifests.in_git_dir(common)
-    return Workspace(root, cwd, repo, source, tree, base, base_name, validated, ResultCache.in_git_dir(common))
+            git_tree.cache = blobs
+    return Workspace(root, cwd, repo, source, tree, base, base_name, blobs, ValidManifests.in_git_dir(common),
+                     ResultCache.in_git_dir(common))  # fmt: skip

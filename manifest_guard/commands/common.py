@@ -134,7 +134,7 @@ def _result_key(run: Run, options: CheckOptions, manifest: str) -> str | None:
     from manifest_guard.resultcache import result_key
 
     workspace = run.workspace
-    if options.want_diff or not isinstance(workspace.tree, GitTree) or workspace.results is None:
+    if options.want_diff or not isinstance(workspace.tree, GitTree):
         return None
     app = manifest.rpartition("/")[0]
     base = workspace.base.fingerprint(app) if workspace.base is not None else None
@@ -149,9 +149,10 @@ def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
     report = Report(command="fix" if command == "fix" else "check", strict=run.strict)
     options = dataclasses.replace(run.options, want_fixed=command == "fix")
     outcomes = []
+    results = run.workspace.results if command == "check" else None
     for manifest in run.manifests:
-        key = _result_key(run, options, manifest) if command == "check" else None
-        cached = run.workspace.results.load(key) if key is not None and run.workspace.results else None
+        key = _result_key(run, options, manifest) if results is not None else None
+        cached = results.load(key) if results is not None and key is not None else None
         if cached is not None:
             for message in cached.warnings:
                 console.warn(message)
@@ -168,10 +169,10 @@ def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
             report.errors.append(f"{shown}: {failure.message}")
             report.manifests.append(ManifestResult(shown, None, "error"))
             continue
-        if key is not None and run.workspace.results is not None:
+        if results is not None and key is not None:
             from manifest_guard.resultcache import CachedResult
 
-            run.workspace.results.store(key, CachedResult(outcome.result, outcome.findings, warnings))
+            results.store(key, CachedResult(outcome.result, outcome.findings, warnings))
         outcomes.append(outcome)
         report.manifests.append(outcome.result)
         report.findings.extend(outcome.findings)
