@@ -9,8 +9,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from manifest_guard import __version__, console
-from manifest_guard.errors import UserError
+from manifest_guard import __version__
+from manifest_guard.foundation import console
+from manifest_guard.foundation.errors import UserError
 
 
 class Command(NamedTuple):

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from manifest_guard.appmodules import AppModules
-from manifest_guard.bindings import BindingKind, module_facts
-from manifest_guard.entrypoint_forms import Malformed, parse_entrypoint
-from manifest_guard.frameworks import Classifier, Protocol, known_constructor
-from manifest_guard.notebooks import notebook_problem
-from manifest_guard.pysource import SyntaxProblem, Unjudged, parse_source
+from manifest_guard.readers.appmodules import AppModules
+from manifest_guard.readers.bindings import BindingKind, module_facts
+from manifest_guard.readers.entrypoint_forms import Malformed, parse_entrypoint
+from manifest_guard.readers.frameworks import Classifier, Protocol, known_constructor
+from manifest_guard.readers.notebooks import notebook_problem
+from manifest_guard.readers.pysource import SyntaxProblem, Unjudged, parse_source
 
 
 def facts_of(source: str):  # type: ignore[no-untyped-def]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from manifest_guard import blobcache
-from manifest_guard.blobcache import BlobCache
-from manifest_guard.gittrees import hash_blobs
+from manifest_guard.caches import blob_md5 as blobcache
+from manifest_guard.caches.blob_md5 import BlobCache
+from manifest_guard.repository.git_trees import hash_blobs
 from tests.conftest import cli_environment, git, put
 from tests.gitapp import APP, MANIFEST
 from tests.inprocess import run_main
@@ -32,7 +32,7 @@ def test_a_check_fills_the_cache_and_the_next_one_reads_nothing(repo: Path, monk
     content = (repo / APP / "app.py").read_bytes()
     assert f"{blob} {hashlib.md5(content).hexdigest()} {len(content)}" in lines
 
-    from manifest_guard import gittrees
+    from manifest_guard.repository import git_trees as gittrees
 
     def no_reads(*_args: object) -> object:
         raise AssertionError("a cached blob was read again")
@@ -107,7 +107,7 @@ def test_hash_blobs_streams_big_blobs(repo: Path) -> None:
 
 
 def test_loose_blobs_are_inflated_here_and_packed_ones_left_to_git(repo: Path) -> None:
-    from manifest_guard.gittrees import hash_loose_blob
+    from manifest_guard.repository.git_trees import hash_loose_blob
 
     data = bytes(range(256)) * 20_000  # 5 MiB of compressible data: many inflate steps
     put(repo / APP, {"data.bin": data})
@@ -150,7 +150,7 @@ def test_a_schema_valid_manifest_is_not_validated_again(repo: Path, monkeypatch:
 def test_an_invalid_manifest_is_never_remembered_and_a_new_schema_validates_again(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from manifest_guard import validcache
+    from manifest_guard.caches import schema_valid as validcache
 
     valid = (repo / MANIFEST).read_text()
     put(repo / APP, {"manifest.json": valid.replace('"python-api"', '"python-flask"')})
@@ -205,7 +205,7 @@ def test_warnings_are_replayed_and_diff_and_the_work_tree_are_never_cached(repo:
 
 
 def test_a_new_version_of_the_tool_computes_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from manifest_guard import resultcache
+    from manifest_guard.caches import results as resultcache
 
     check_output(repo)
     monkeypatch.setattr(resultcache, "_tool_fingerprint", lambda: "another build")

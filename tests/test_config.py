@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from manifest_guard.config import Config, config_from_table, find_config, load_config_file
-from manifest_guard.errors import UserError
-from manifest_guard.rules import Severity
-from manifest_guard.selection import RuleSelection
+from manifest_guard.catalogue.codes import Severity
+from manifest_guard.foundation.errors import UserError
+from manifest_guard.settings.config import Config, config_from_table, find_config, load_config_file
+from manifest_guard.settings.selection import RuleSelection
 from tests.conftest import git, put, run_manifest_guard
 from tests.gitapp import APP, FLASK_APP, MANIFEST, check_json, commit_all, write_manifest
 

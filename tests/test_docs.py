@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from manifest_guard.catalogue.codes import RULES
 from manifest_guard.cli import COMMANDS
-from manifest_guard.config import APP_KEYS, TOP_KEYS
-from manifest_guard.rules import RULES
+from manifest_guard.settings.config import APP_KEYS, TOP_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from manifest_guard import manifest as manifest_module
+from manifest_guard.engine import manifest as manifest_module
 from tests.conftest import cli_environment, git, put
 from tests.gitapp import APP, MANIFEST
 from tests.inprocess import run_main, stray_temp_files
@@ -178,7 +178,7 @@ def test_fix_stage_refuses_while_the_index_is_locked(repo: Path) -> None:
 def test_fix_stage_says_when_the_lock_appears_after_the_write(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The lock is taken between fix's look at it and ``git add``: the file is rewritten, the message says
     it is not staged, the exit is 1."""
-    from manifest_guard import fixing
+    from manifest_guard.fixing import rewrite as fixing
 
     make_stale(repo)
     lock = repo / ".git" / "index.lock"

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from manifest_guard.engine import AppRequest, compute_manifest
-from manifest_guard.environment import MachineInfo
-from manifest_guard.gittrees import GitTree
-from manifest_guard.trees import WorkTree
+from manifest_guard.engine.compute import AppRequest, compute_manifest
+from manifest_guard.engine.environment import MachineInfo
+from manifest_guard.repository.git_trees import GitTree
+from manifest_guard.repository.trees import WorkTree
 from tests.conftest import RunCli, git
 
 MACHINE = MachineInfo("3.11.7", "23.2.1", "en_US.UTF-8")
@@ -101,7 +101,7 @@ def test_crlf_checksums_are_of_what_git_stores(git_repo: Path) -> None:
 
 
 def test_unknown_revision_is_a_clear_error(git_repo: Path) -> None:
-    from manifest_guard.errors import UserError
+    from manifest_guard.foundation.errors import UserError
 
     with gitpython.Repo(git_repo) as handle, pytest.raises(UserError, match="unknown revision"):
         GitTree.from_revision(handle, "nope")

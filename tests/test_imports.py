@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from manifest_guard.dependencies import (
+from manifest_guard.readers.distributions import (
     covers,
     judged_name,
     namespace_packages,
@@ -19,7 +19,7 @@ from manifest_guard.dependencies import (
     stdlib_modules,
     suggest_distributions,
 )
-from manifest_guard.imports import ImportUse, notebook_imports, python_imports
+from manifest_guard.readers.imports import ImportUse, notebook_imports, python_imports
 from tests.fuzzing import examples
 
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from manifest_guard import jsonpos
-from manifest_guard.jsonpos import MAX_DEPTH, JsonSyntaxError, LoadedJson, _load_json_slow, load_json
+from manifest_guard.foundation import jsonpos
+from manifest_guard.foundation.jsonpos import MAX_DEPTH, JsonSyntaxError, LoadedJson, _load_json_slow, load_json
 from tests.fuzzing import examples
 
 JSON_VALUES = st.recursive(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from manifest_guard.manifest import merge_files
+from manifest_guard.engine.manifest import merge_files
 
 
 def _files(*paths: str) -> dict[str, dict[str, str]]:

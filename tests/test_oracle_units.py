@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from manifest_guard.entrypoints import escape_to_var_name, infer_module, is_express_source, unescape_var_name
-from manifest_guard.environment import InvalidConstraint, adapt_python_version
-from manifest_guard.package_file import processed_requirements
+from manifest_guard.engine.entrypoints import escape_to_var_name, infer_module, is_express_source, unescape_var_name
+from manifest_guard.engine.environment import InvalidConstraint, adapt_python_version
+from manifest_guard.engine.package_file import processed_requirements
 
 rsconnect_bundle = pytest.importorskip("rsconnect.bundle", reason="rsconnect-python 1.32.0 is the oracle")
 from rsconnect import pyproject as rs_pyproject  # noqa: E402
@@ -183,8 +183,8 @@ VERSION_SOURCES = [
 
 @pytest.mark.parametrize("files", VERSION_SOURCES, ids=lambda files: "+".join(files) or "none")
 def test_python_requires_detection_matches_rsconnect(tmp_path: Path, files: dict[str, str]) -> None:
-    from manifest_guard.environment import detect_python_requires
-    from manifest_guard.trees import WorkTree
+    from manifest_guard.engine.environment import detect_python_requires
+    from manifest_guard.repository.trees import WorkTree
 
     for name, text in files.items():
         (tmp_path / name).write_text(text)

@@ -16,9 +16,9 @@ import jsonschema
 import pytest
 
 from manifest_guard import __version__
-from manifest_guard.findings import Finding, ManifestResult, Report
+from manifest_guard.catalogue.codes import RULES, Severity
+from manifest_guard.catalogue.findings import Finding, ManifestResult, Report
 from manifest_guard.reporters import FORMATS, github, json_format, render, sarif, tally, text, use_color
-from manifest_guard.rules import RULES, Severity
 
 # The official SARIF 2.1.0 schema (OASIS errata01, as published at
 # https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json and kept

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from manifest_guard.requirement_diff import describe_changes
-from manifest_guard.requirements import RequirementsFile, read_requirements
+from manifest_guard.readers.requirement_diff import describe_changes
+from manifest_guard.readers.requirements import RequirementsFile, read_requirements
 
 TORTURE = {
     "requirements.txt": (

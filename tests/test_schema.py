@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from manifest_guard.foundation.schema import manifest_schema, manifest_validator
 from manifest_guard.rules.document import (
     APPMODE_ALIASES,
     KNOWN_APPMODES,
@@ -25,7 +26,6 @@ from manifest_guard.rules.document import (
     suggest_appmode,
     unsafe_path_reason,
 )
-from manifest_guard.schema import manifest_schema, manifest_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schemas" / "manifest.schema.json"

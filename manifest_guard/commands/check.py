@@ -28,11 +28,12 @@ def run(args: argparse.Namespace) -> int:
     work, scope = scope_with_work(args, "check")
     if not work:
         return 0
-    from manifest_guard import console
-    from manifest_guard.commands.common import check_all, exit_code, open_run, render_report
-    from manifest_guard.findings import ManifestResult
-    from manifest_guard.trees import join
-    from manifest_guard.workspace import MANIFEST
+    from manifest_guard.catalogue.findings import ManifestResult
+    from manifest_guard.checking.run import check_all, exit_code, open_run
+    from manifest_guard.foundation import console
+    from manifest_guard.reporters import render_report
+    from manifest_guard.repository.trees import join
+    from manifest_guard.repository.workspace import MANIFEST
 
     session = open_run(args, scope)
     try:

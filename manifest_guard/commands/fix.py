@@ -26,6 +26,6 @@ def run(args: argparse.Namespace) -> int:
     work, scope = scope_with_work(args, "fix")
     if not work:
         return 0
-    from manifest_guard.fixing import run_fix
+    from manifest_guard.fixing.rewrite import run_fix
 
     return run_fix(args, scope)

@@ -9,10 +9,10 @@ import stat
 import sys
 from typing import Final
 
-from manifest_guard import console
-from manifest_guard.errors import UserError
-from manifest_guard.hookscope import git_output, repository_root
-from manifest_guard.manifest import write_atomically
+from manifest_guard.engine.manifest import write_atomically
+from manifest_guard.foundation import console
+from manifest_guard.foundation.errors import UserError
+from manifest_guard.repository.hook_scope import git_output, repository_root
 
 MARKER: Final = "# installed by manifest-guard install"
 DESCRIPTION = """\

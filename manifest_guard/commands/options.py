@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from manifest_guard.hookscope import HookScope, hook_work
-from manifest_guard.rules import matching_codes
+from manifest_guard.catalogue.codes import matching_codes
+from manifest_guard.repository.hook_scope import HookScope, hook_work
 
 OUTPUT_FORMATS = ("text", "json", "github", "sarif")
 
@@ -50,8 +50,8 @@ def scope_with_work(args: argparse.Namespace, command: str) -> tuple[bool, HookS
     if not args.hook or scope is not None:
         return True, scope
     if args.output_format != "text":
-        from manifest_guard.commands.common import render_report
-        from manifest_guard.findings import Report
+        from manifest_guard.catalogue.findings import Report
+        from manifest_guard.reporters import render_report
 
         render_report(Report(command="fix" if command == "fix" else "check"), args)
     return False, None

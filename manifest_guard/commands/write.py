@@ -7,14 +7,14 @@ import os
 import posixpath
 from collections.abc import Sequence
 
-from manifest_guard import console
-from manifest_guard.appmodes import WRITE_MODES
-from manifest_guard.engine import AppRequest, compute_manifest
-from manifest_guard.environment import machine_info, normalise_python_version
-from manifest_guard.errors import UserError
-from manifest_guard.gitignored import git_ignored_predicate
-from manifest_guard.manifest import EnvironmentOptions, dump_manifest, write_atomically
-from manifest_guard.trees import WorkTree
+from manifest_guard.catalogue.appmodes import WRITE_MODES
+from manifest_guard.engine.compute import AppRequest, compute_manifest
+from manifest_guard.engine.environment import machine_info, normalise_python_version
+from manifest_guard.engine.manifest import EnvironmentOptions, dump_manifest, write_atomically
+from manifest_guard.foundation import console
+from manifest_guard.foundation.errors import UserError
+from manifest_guard.repository.gitignored import git_ignored_predicate
+from manifest_guard.repository.trees import WorkTree
 
 DESCRIPTION = """\
 Write manifest.json for Python content on Posit Connect, byte-identical to

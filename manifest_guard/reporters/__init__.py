@@ -1,18 +1,18 @@
-"""Render a :class:`~manifest_guard.findings.Report` in one of the output formats.
-
-The CLI calls :func:`render` once per run; the format modules are imported only when used, so
-``--help`` and the pre-commit hook never pay for the SARIF or GitHub code.
-"""
+"""Render a report as text, json, github or sarif; each format module is imported only when used, so
+``--help`` and the pre-commit hook never pay for the SARIF or GitHub code."""
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, TextIO
 
-from manifest_guard.findings import Report
-from manifest_guard.rules import Severity
+from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.findings import Report
+from manifest_guard.foundation import console
 
 FORMATS: Final = ("text", "json", "github", "sarif")
 COLOR_CHOICES: Final = ("auto", "always", "never")
@@ -110,3 +110,11 @@ def render(
         sarif.render(report, stream)
     else:
         raise ValueError(f"unknown output format {output_format!r} (expected one of {', '.join(FORMATS)})")
+
+
+def render_report(report: Report, args: argparse.Namespace) -> None:
+    """Print a command's run errors on stderr and its report on stdout, as the options in ``args`` ask."""
+    for message in report.errors:
+        console.error(message)
+    color = use_color(args.color, sys.stdout, os.environ)
+    render(report, args.output_format, sys.stdout, color=color, show_diff=args.diff, quiet=args.quiet)

@@ -12,11 +12,11 @@ import re
 from collections.abc import Mapping
 from typing import Final, TextIO
 
-from manifest_guard.console import PROGRAM, warn
-from manifest_guard.findings import Finding, Report
+from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.findings import Finding, Report
+from manifest_guard.foundation.console import PROGRAM, warn
 from manifest_guard.reporters import utf8_safe
 from manifest_guard.reporters.text import location, summary_line
-from manifest_guard.rules import Severity
 
 ANNOTATION_LIMIT: Final = 10  # per type and step (actions/toolkit docs/problem-matchers.md)
 SUMMARY_LIMIT: Final = 1024 * 1024  # bytes per step summary; GitHub refuses a larger file

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Final, TextIO
 
-from manifest_guard.findings import Finding, ManifestResult, Report
+from manifest_guard.catalogue.findings import Finding, ManifestResult, Report
 from manifest_guard.reporters import tally, utf8_safe
 
 VERSION: Final = 1

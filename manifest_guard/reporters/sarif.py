@@ -13,10 +13,10 @@ from typing import Any, Final, TextIO
 from urllib.parse import quote
 
 from manifest_guard import __version__
-from manifest_guard.console import PROGRAM
-from manifest_guard.findings import Finding, Report
+from manifest_guard.catalogue.codes import RULES, Rule, Severity
+from manifest_guard.catalogue.findings import Finding, Report
+from manifest_guard.foundation.console import PROGRAM
 from manifest_guard.reporters import utf8_safe
-from manifest_guard.rules import RULES, Rule, Severity
 
 SCHEMA_URI: Final = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI: Final = "https://github.com/manifest-guard/manifest-guard"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Final, TextIO
 
-from manifest_guard.console import PROGRAM
-from manifest_guard.findings import Finding, ManifestResult, Report
+from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.findings import Finding, ManifestResult, Report
+from manifest_guard.foundation.console import PROGRAM
 from manifest_guard.reporters import tally, utf8_safe
-from manifest_guard.rules import Severity
 
 RESET: Final = "\x1b[0m"
 BOLD: Final = "\x1b[1m"

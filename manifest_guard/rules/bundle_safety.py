@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from manifest_guard.edits import Proposal
-from manifest_guard.findings import Finding
-from manifest_guard.rules import Severity
+from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.findings import Finding
+from manifest_guard.engine.edits import Proposal
+from manifest_guard.repository.trees import join
 from manifest_guard.rules.freshness import AppState
-from manifest_guard.trees import join
 
 MIB = 1024 * 1024
 KEY_SNIFF_LIMIT = MIB

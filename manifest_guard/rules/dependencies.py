@@ -8,8 +8,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from manifest_guard.appmodules import AppModules
-from manifest_guard.dependencies import (
+from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.findings import Finding
+from manifest_guard.engine.edits import Proposal
+from manifest_guard.readers.appmodules import AppModules
+from manifest_guard.readers.distributions import (
     FRAMEWORKS,
     RUNTIME_ONLY,
     covers,
@@ -19,16 +22,13 @@ from manifest_guard.dependencies import (
     stdlib_modules,
     suggest_distributions,
 )
-from manifest_guard.edits import Proposal
-from manifest_guard.entrypoint_forms import CHECKED_MODES
-from manifest_guard.findings import Finding
-from manifest_guard.imports import ImportUse, notebook_imports, python_imports
-from manifest_guard.pysource import target_minor
-from manifest_guard.requirements import RequirementsFile, read_requirements, redact
-from manifest_guard.rules import Severity
+from manifest_guard.readers.entrypoint_forms import CHECKED_MODES
+from manifest_guard.readers.imports import ImportUse, notebook_imports, python_imports
+from manifest_guard.readers.pysource import target_minor
+from manifest_guard.readers.requirements import RequirementsFile, read_requirements, redact
+from manifest_guard.repository.trees import join
 from manifest_guard.rules.entrypoint import appmode_of
 from manifest_guard.rules.freshness import AppState, package_file_of, python_version_of
-from manifest_guard.trees import join
 
 REQUIREMENTS_SUFFIXES = (".txt", ".in")
 TEST_DIRECTORIES = ("tests", "test", "testing")

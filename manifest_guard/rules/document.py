@@ -8,17 +8,17 @@ column for broken JSON, a line and a JSON path (``$.files["app.py"].checksum``) 
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from manifest_guard.findings import Finding
-from manifest_guard.jsonpos import JsonPath, JsonSyntaxError, LoadedJson, load_json
-from manifest_guard.schema import manifest_validator
-from manifest_guard.validcache import ValidManifests
+from manifest_guard.caches.schema_valid import ValidManifests
+from manifest_guard.catalogue.findings import Finding
+from manifest_guard.engine.safe_paths import unsafe_path_reason
+from manifest_guard.foundation.jsonpos import JsonPath, JsonSyntaxError, LoadedJson, load_json
+from manifest_guard.foundation.schema import manifest_validator
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
@@ -82,8 +82,6 @@ APPMODE_ALIASES: Final[dict[str, str]] = {
 }
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_DRIVE = re.compile(r"[A-Za-z]:")
 _CHECKSUM = re.compile(r"[0-9a-f]{32}")
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?')
 _TYPE_NAMES = {
@@ -123,40 +121,6 @@ def check_document(raw: bytes, manifest: str, validated: ValidManifests | None =
         findings.extend(schema_findings)
     findings.sort(key=lambda finding: (finding.line or 0, finding.code, finding.message))
     return Document(loaded, findings)
-
-
-@functools.lru_cache(maxsize=1 << 16)  # asked for every listed file by several rules
-def unsafe_path_reason(key: str) -> str | None:
-    """Why ``key`` cannot name a file inside the bundle, or None when it can.
-
-    Connect unpacks the bundle on a POSIX server under the app directory: a key that leaves that
-    directory, only means something on Windows, or names no file at all is a deploy waiting to break.
-    """
-    if not key:
-        return "is empty"
-    if "\x00" in key:
-        return "has a NUL character"
-    control = _CONTROL.search(key)
-    if control:
-        return f"has a control character ({control.group()!r})"
-    if key.startswith("/"):
-        return "is absolute"
-    if _DRIVE.match(key):
-        return f"starts with a Windows drive ({key[:2]!r})"
-    if "\\" in key:
-        return "has a backslash"
-    segments = key.split("/")
-    if ".." in segments:
-        return "has a '..' segment"
-    if segments[0] == "." and len(segments) > 1:
-        return "starts with './'"
-    if "." in segments:
-        return "has a '.' segment"
-    if key.endswith("/"):
-        return "ends with '/'"
-    if "" in segments:
-        return "has an empty segment"
-    return None
 
 
 def suggest_appmode(value: str) -> str | None:

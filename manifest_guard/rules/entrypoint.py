@@ -11,10 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from manifest_guard.appmodules import AppModules, FoundModule
-from manifest_guard.bindings import Binding, BindingKind, ModuleFacts
-from manifest_guard.edits import Proposal, SetEntrypoint
-from manifest_guard.entrypoint_forms import (
+from manifest_guard.catalogue.findings import Finding
+from manifest_guard.engine.edits import Proposal, SetEntrypoint
+from manifest_guard.engine.entrypoints import express_entrypoint, infer_module, is_express_source
+from manifest_guard.readers.appmodules import AppModules, FoundModule
+from manifest_guard.readers.bindings import Binding, BindingKind, ModuleFacts
+from manifest_guard.readers.entrypoint_forms import (
     CHECKED_MODES,
     DEFAULT_OBJECTS,
     MODULE_MODES,
@@ -23,13 +25,11 @@ from manifest_guard.entrypoint_forms import (
     Target,
     parse_entrypoint,
 )
-from manifest_guard.entrypoints import express_entrypoint, infer_module, is_express_source
-from manifest_guard.findings import Finding
-from manifest_guard.frameworks import AppKind, Classifier, Protocol
-from manifest_guard.notebooks import notebook_problem
-from manifest_guard.pysource import SyntaxProblem, Unjudged
+from manifest_guard.readers.frameworks import AppKind, Classifier, Protocol
+from manifest_guard.readers.notebooks import notebook_problem
+from manifest_guard.readers.pysource import SyntaxProblem, Unjudged
+from manifest_guard.repository.trees import join
 from manifest_guard.rules.freshness import AppState
-from manifest_guard.trees import join
 
 # What each module appmode cannot serve, and the appmode that would (None: no appmode would).
 REJECTED: dict[str, dict[Protocol, str | None]] = {

@@ -11,18 +11,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from manifest_guard.appmodes import WRITE_MODES
-from manifest_guard.bundle import keep_listed
-from manifest_guard.checksums import md5_of_bytes
-from manifest_guard.edits import AddFile, DropFile, Proposal, SetChecksum, SetRequires
-from manifest_guard.engine import AppRequest, app_file_checksums
-from manifest_guard.environment import find_python_requires
-from manifest_guard.findings import Finding
-from manifest_guard.jsonpos import LoadedJson
-from manifest_guard.package_file import processed_requirements
-from manifest_guard.rules import Severity
-from manifest_guard.rules.document import unsafe_path_reason
-from manifest_guard.trees import EntryKind, TargetKind, Tree, join, relative_to
+from manifest_guard.catalogue.appmodes import WRITE_MODES
+from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.findings import Finding
+from manifest_guard.engine.bundle import keep_listed
+from manifest_guard.engine.compute import AppRequest, app_file_checksums
+from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum, SetRequires
+from manifest_guard.engine.environment import find_python_requires
+from manifest_guard.engine.package_file import processed_requirements
+from manifest_guard.engine.safe_paths import unsafe_path_reason
+from manifest_guard.foundation.checksums import md5_of_bytes
+from manifest_guard.foundation.jsonpos import LoadedJson
+from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
 
 Warn = Callable[[str], None]
 # The appmodes whose file set ``write`` decides by walking the directory (or, for notebooks, by rule).
@@ -246,8 +246,8 @@ def _dependency_changes(state: AppState, path: str) -> str:
     """``; dependencies: pandas 2.2.1 -> 2.2.2, + polars`` against the base tree, when there is one."""
     if state.base is None or not path.endswith((".txt", ".in")):
         return ""
-    from manifest_guard.requirement_diff import describe_changes
-    from manifest_guard.requirements import read_requirements
+    from manifest_guard.readers.requirement_diff import describe_changes
+    from manifest_guard.readers.requirements import read_requirements
 
     def reader(tree: Tree) -> Callable[[str], bytes | None]:
         def read(relative: str) -> bytes | None:

@@ -6,9 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from manifest_guard.findings import Finding
-from manifest_guard.jsonpos import LoadedJson
-from manifest_guard.rules import Severity
+from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.findings import Finding
+from manifest_guard.foundation.jsonpos import LoadedJson
 
 _VERSION = re.compile(r"[0-9]+\.[0-9]+(\.[0-9]+)?")
 

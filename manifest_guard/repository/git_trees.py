@@ -1,0 +1,364 @@
+"""Git trees: the staged content (the index) and any revision, read from git's object database.
+
+Blobs are read from git, never from the work tree, so a check of the index sees exactly what the
+next commit will contain and checksums are of what git stores (no CRLF surprises on Windows).
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import os
+import posixpath
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from manifest_guard.caches.blob_md5 import BlobCache
+from manifest_guard.foundation.checksums import CHUNK_SIZE, new_md5
+from manifest_guard.foundation.errors import UserError
+from manifest_guard.repository.hook_scope import git_output
+from manifest_guard.repository.trees import EntryKind, TargetKind, TreeEntry
+
+SYMLINK_HOPS = 40
+MAX_HASH_WORKERS = 4
+
+
+def _kind(mode: int) -> EntryKind | None:
+    if stat.S_ISLNK(mode):
+        return EntryKind.SYMLINK
+    if stat.S_ISREG(mode):
+        return EntryKind.FILE
+    return None  # a gitlink (submodule) is not a file of this repository
+
+
+class GitTree:
+    """A snapshot of paths -> (mode, blob id) from the index or a commit, with blobs read lazily."""
+
+    def __init__(self, repo: Any, entries: dict[str, tuple[int, bytes]], label: str) -> None:
+        self._repo = repo
+        self._entries = entries
+        self.label = label
+        self._directories: set[str] | None = None
+        self._sorted: list[str] | None = None
+        self._known: dict[bytes, tuple[str, int]] = {}  # blob -> (md5, size), hashed or cached in this run
+        self.cache: BlobCache | None = None
+
+    @classmethod
+    def from_index(cls, repo: Any, index_file: str | None = None) -> GitTree:
+        """The staged content; ``index_file`` (``GIT_INDEX_FILE``) overrides ``.git/index``.
+
+        Read with ``git ls-files --stage`` rather than parsed here, so every index format git
+        writes (version 4, split and sparse indexes) is understood.
+        """
+        import git
+
+        environment = {"GIT_INDEX_FILE": index_file} if index_file else {}
+        try:
+            output = repo.git.execute(
+                ["git", "-C", str(repo.working_tree_dir), "ls-files", "--stage", "-z"],
+                stdout_as_string=False,
+                env=environment,
+            )
+        except git.GitCommandError as error:
+            message = str(error.stderr or "").strip().replace("\n", " ") or str(error)
+            raise UserError(f"cannot read the git index: {message}") from None
+        entries: dict[str, tuple[int, bytes]] = {}
+        for record in bytes(output).split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            mode, sha, stage = meta.split(b" ")
+            if stage == b"0":
+                entries[os.fsdecode(raw_path)] = (int(mode, 8), bytes.fromhex(sha.decode("ascii")))
+        return cls(repo, entries, "index")
+
+    @classmethod
+    def from_revision(cls, repo: Any, revision: str) -> GitTree:
+        """A commit's tree (``HEAD``, ``origin/main``, a sha), listed by one ``git ls-tree -r``."""
+        root = str(repo.working_tree_dir)
+        try:
+            commit = git_output(root, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}").strip()
+        except UserError:
+            raise UserError(f"unknown revision {revision!r}") from None
+        output = git_output(root, "ls-tree", "-r", "-z", "--full-tree", commit.decode("ascii"))
+        entries: dict[str, tuple[int, bytes]] = {}
+        for record in output.split(b"\0"):
+            if record:
+                meta, _, raw_path = record.partition(b"\t")
+                mode, _kind, sha = meta.split(b" ")
+                entries[os.fsdecode(raw_path)] = (int(mode, 8), bytes.fromhex(sha.decode("ascii")))
+        return cls(repo, entries, revision)
+
+    def _all_directories(self) -> set[str]:
+        if self._directories is None:
+            directories = {""}
+            for path in self._entries:
+                parent = path.rpartition("/")[0]
+                while parent not in directories:
+                    directories.add(parent)
+                    parent = parent.rpartition("/")[0]
+            self._directories = directories
+        return self._directories
+
+    def display(self, path: str) -> str:
+        return f"{self.label}:{path or '.'}"
+
+    def paths(self) -> list[str]:
+        """Every path of the tree (used to find manifests)."""
+        return sorted(self._entries)
+
+    def blob_id(self, path: str) -> str | None:
+        entry = self._entries.get(path)
+        return entry[1].hex() if entry else None
+
+    def _under(self, directory: str) -> list[str]:
+        """The sorted paths below ``directory``, found by bisection: work proportional to that app."""
+        if self._sorted is None:
+            self._sorted = sorted(self._entries)
+        if not directory:
+            return self._sorted
+        prefix = directory + "/"
+        start = bisect.bisect_left(self._sorted, prefix)
+        end = bisect.bisect_left(self._sorted, directory + "0")  # "0" is the character right after "/"
+        return self._sorted[start:end]
+
+    def fingerprint(self, directory: str) -> str:
+        """A digest of the path, mode and blob id of every entry under ``directory``."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for path in self._under(directory):
+            mode, binsha = self._entries[path]
+            digest.update(f"{mode:o} {path}\0".encode("utf-8", "surrogateescape") + binsha)
+        return digest.hexdigest()
+
+    def walk(self, directory: str, prune: Callable[[str], bool]) -> Iterator[TreeEntry]:
+        prefix = directory + "/" if directory else ""
+        pruned: dict[str, bool] = {}
+        for path in self._under(directory):
+            kind = _kind(self._entries[path][0])
+            if kind is None:
+                continue
+            parts = path[len(prefix) :].split("/")
+            skip = False
+            for depth in range(1, len(parts)):
+                sub = prefix + "/".join(parts[:depth])
+                if sub not in pruned:
+                    pruned[sub] = prune(sub)
+                if pruned[sub]:
+                    skip = True
+                    break
+            if not skip:
+                yield TreeEntry(path, kind)
+
+    def names_in(self, directory: str) -> set[str]:
+        prefix = directory + "/" if directory else ""
+        return {path[len(prefix) :].split("/", 1)[0] for path in self._under(directory)}
+
+    def entry_kind(self, path: str) -> EntryKind | None:
+        entry = self._entries.get(path)
+        return _kind(entry[0]) if entry else None
+
+    def _follow(self, path: str, boundary: str) -> tuple[TargetKind, str | None]:
+        current = path
+        for _ in range(SYMLINK_HOPS):
+            entry = self._entries.get(current)
+            if entry is None:
+                if current in self._all_directories():
+                    return TargetKind.DIRECTORY, current
+                return TargetKind.MISSING, current
+            if not stat.S_ISLNK(entry[0]):
+                return (TargetKind.FILE, current) if stat.S_ISREG(entry[0]) else (TargetKind.DIRECTORY, current)
+            target = os.fsdecode(self._read(entry[1]))
+            if target.startswith("/"):
+                return TargetKind.OUTSIDE, None
+            current = posixpath.normpath(posixpath.join(posixpath.dirname(current), target))
+            inside = boundary == "" or current == boundary or current.startswith(boundary + "/")
+            if current.startswith("../") or current == ".." or not inside:
+                return TargetKind.OUTSIDE, None
+            current = "" if current == "." else current
+        return TargetKind.MISSING, None
+
+    def resolve_symlink(self, path: str, boundary: str) -> tuple[TargetKind, str | None]:
+        return self._follow(path, boundary)
+
+    def is_file(self, path: str) -> bool:
+        return self._follow(path, "")[0] is TargetKind.FILE
+
+    def is_dir(self, path: str) -> bool:
+        return self._follow(path, "")[0] is TargetKind.DIRECTORY
+
+    def _resolved_blob(self, path: str) -> bytes:
+        kind, target = self._follow(path, "")
+        if kind is not TargetKind.FILE or target is None:
+            raise UserError(f"{self.display(path)}: not a file in {self.label}")
+        return self._entries[target][1]
+
+    def _read(self, binsha: bytes) -> bytes:
+        try:
+            return bytes(self._repo.odb.stream(binsha).read())
+        except Exception as error:
+            raise UserError(f"cannot read git object {binsha.hex()}: {error}") from None
+
+    def read_bytes(self, path: str) -> bytes:
+        return self._read(self._resolved_blob(path))
+
+    def md5(self, path: str) -> str:
+        return self._digest(self._resolved_blob(path))[0]
+
+    def size(self, path: str) -> int:
+        binsha = self._resolved_blob(path)
+        known = self._lookup(binsha)
+        if known is not None:
+            return known[1]
+        try:
+            return int(self._repo.odb.info(binsha).size)
+        except Exception as error:
+            raise UserError(f"cannot read git object {binsha.hex()}: {error}") from None
+
+    def _lookup(self, binsha: bytes) -> tuple[str, int] | None:
+        known = self._known.get(binsha)
+        if known is None and self.cache is not None:
+            known = self.cache.get(binsha.hex())
+            if known is not None:
+                self._known[binsha] = known
+        return known
+
+    def _digest(self, binsha: bytes) -> tuple[str, int]:
+        known = self._lookup(binsha)
+        if known is None:
+            self._hash_blobs([binsha])
+            known = self._known[binsha]
+        return known
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Hash every blob behind ``paths`` that is not known yet, all at once (see ``_hash_blobs``)."""
+        wanted: dict[bytes, None] = {}
+        for path in paths:
+            kind, target = self._follow(path, "")
+            if kind is TargetKind.FILE and target is not None:
+                binsha = self._entries[target][1]
+                if self._lookup(binsha) is None:
+                    wanted[binsha] = None
+        if wanted:
+            self._hash_blobs(list(wanted))
+
+    def _hash_blobs(self, blobs: list[bytes]) -> None:
+        """Hash on every core: one ``git cat-file`` per worker thread, each taking every n-th blob (git
+        inflates while Python hashes; hashlib and pipe reads release the GIL)."""
+        root = str(self._repo.working_tree_dir)
+        objects = os.environ.get("GIT_OBJECT_DIRECTORY") or os.path.join(str(self._repo.common_dir), "objects")
+
+        def hash_share(share: list[bytes]) -> list[tuple[bytes, tuple[str, int]]]:
+            found = [(binsha, hash_loose_blob(objects, binsha)) for binsha in share]
+            done = [(binsha, result) for binsha, result in found if result is not None]
+            rest = [binsha for binsha, result in found if result is None]
+            return done + (list(hash_blobs(root, rest)) if rest else [])
+
+        workers = min(len(blobs), os.cpu_count() or 1, MAX_HASH_WORKERS)
+        if workers <= 1:
+            results = hash_share(blobs)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers) as pool:
+                hashed = pool.map(hash_share, [blobs[n::workers] for n in range(workers)])
+                results = [result for share in hashed for result in share]
+        for binsha, (md5, size) in results:
+            self._known[binsha] = (md5, size)
+            if self.cache is not None:
+                self.cache.put(binsha.hex(), md5, size)
+
+
+def hash_loose_blob(objects: str, binsha: bytes) -> tuple[str, int] | None:
+    """md5 and size of a loose blob, inflated in 1 MiB steps; None when it is not a readable loose blob
+    (packed, in an alternate, corrupt), for ``git cat-file`` to answer. git inflates a loose object whole
+    (a 300 MB file took 300 MB in ``git cat-file``), and gitdb's loose reader is slower still."""
+    import zlib
+
+    hexsha = binsha.hex()
+    try:
+        stream = open(os.path.join(objects, hexsha[:2], hexsha[2:]), "rb")  # noqa: SIM115 (closed below)
+    except OSError:
+        return None
+    with stream:
+        inflater = zlib.decompressobj()
+        digest = new_md5()
+        header = b""
+        size: int | None = None
+        seen = 0
+        try:
+            while True:
+                compressed = inflater.unconsumed_tail or stream.read(CHUNK_SIZE)
+                if not compressed:
+                    break
+                data = inflater.decompress(compressed, CHUNK_SIZE)
+                if size is None:
+                    header += data
+                    end = header.find(b"\0")
+                    if end < 0:
+                        if len(header) > 64:
+                            return None
+                        continue
+                    kind, _, length = header[:end].partition(b" ")
+                    if kind != b"blob" or not length.isdigit():
+                        return None
+                    size, data = int(length), header[end + 1 :]
+                digest.update(data)
+                seen += len(data)
+            tail = inflater.flush()
+        except (OSError, zlib.error):
+            return None
+        digest.update(tail)
+        seen += len(tail)
+    if size is None or seen != size or not inflater.eof:
+        return None
+    return digest.hexdigest(), size
+
+
+def hash_blobs(root: str, blobs: list[bytes]) -> Iterator[tuple[bytes, tuple[str, int]]]:
+    """md5 and size of each blob, streamed from one ``git cat-file --batch``: ids are written by a thread
+    while the output is read in 1 MiB chunks, so this process never holds a blob whole. git itself may
+    (it inflates loose objects whole, hence :func:`hash_loose_blob`); the low ``core.bigFileThreshold``
+    lets it stream the big undeltified objects of a pack."""
+    import subprocess
+    import threading
+
+    command = ["git", "-C", root, "-c", "core.bigFileThreshold=1m", "cat-file", "--batch"]
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError as error:
+        raise UserError(f"cannot run git: {error.strerror}") from None
+    assert process.stdin is not None and process.stdout is not None
+    requests = b"".join(binsha.hex().encode("ascii") + b"\n" for binsha in blobs)
+
+    def feed() -> None:
+        assert process.stdin is not None
+        with contextlib.suppress(OSError):
+            process.stdin.write(requests)
+            process.stdin.close()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    try:
+        for binsha in blobs:
+            header = process.stdout.readline().split()
+            if len(header) != 3 or header[1] != b"blob":
+                raise UserError(f"cannot read git object {binsha.hex()}: {b' '.join(header).decode(errors='replace')}")
+            size = remaining = int(header[2])
+            digest = new_md5()
+            while remaining:
+                chunk = process.stdout.read(min(CHUNK_SIZE, remaining))
+                if not chunk:
+                    raise UserError(f"cannot read git object {binsha.hex()}: truncated")
+                digest.update(chunk)
+                remaining -= len(chunk)
+            process.stdout.read(1)  # the newline after each object
+            yield binsha, (digest.hexdigest(), size)
+    finally:
+        process.stdout.close()
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        feeder.join()

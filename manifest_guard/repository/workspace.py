@@ -1,0 +1,208 @@
+"""Where a check looks: the repository (if any), the source tree, the base tree, and path mapping.
+
+Inside a git work tree every path is POSIX and relative to the repository's top level; outside
+one, paths are relative to a root that contains the current directory and every named path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from manifest_guard.caches.blob_md5 import BlobCache
+from manifest_guard.caches.results import ResultCache
+from manifest_guard.caches.schema_valid import ValidManifests
+from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES
+from manifest_guard.foundation.errors import UserError
+from manifest_guard.repository.git_trees import GitTree
+from manifest_guard.repository.gitignored import git_ignored_predicate
+from manifest_guard.repository.hook_scope import git_output, under
+from manifest_guard.repository.trees import Tree, WorkTree
+
+MANIFEST: Final = "manifest.json"
+INDEX: Final = "index"
+WORKTREE: Final = "worktree"
+
+
+def open_repository(directory: str) -> Any | None:
+    """The git repository whose work tree holds ``directory`` (or the one ``GIT_DIR`` names, with
+    ``GIT_WORK_TREE`` as git reads them), or None outside one (or if bare)."""
+    import git
+
+    exported = os.environ.get("GIT_DIR")  # set by git for some hooks, or by the user with GIT_WORK_TREE
+    try:
+        if exported:
+            repo = git.Repo(os.path.join(directory, exported))
+        else:
+            repo = git.Repo(directory, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    except git.GitError as error:
+        raise UserError(f"{directory}: cannot open the git repository: {error}") from None
+    if repo.bare or repo.working_tree_dir is None:
+        repo.close()
+        return None
+    return repo
+
+
+def run_git(repo: Any, *args: str) -> bytes:
+    """Run git at the work tree's top level; output as bytes, failures as one-line errors."""
+    return git_output(str(repo.working_tree_dir), *args)
+
+
+def _split_z(output: bytes) -> list[str]:
+    return [os.fsdecode(item) for item in output.split(b"\0") if item]
+
+
+def has_commit(repo: Any) -> bool:
+    try:
+        return bool(repo.head.is_valid())
+    except Exception:  # an unborn or broken HEAD
+        return False
+
+
+def _basename(path: str) -> str:
+    return path.rpartition("/")[2]
+
+
+@dataclass
+class Workspace:
+    """The trees of one run: ``tree`` is what is checked, ``base`` what "new" is measured against."""
+
+    root: str
+    cwd: str
+    repo: Any | None
+    source: str  # "index", "worktree" or a revision
+    tree: Tree
+    base: GitTree | None = None
+    base_name: str | None = None
+    blobs: BlobCache | None = None  # md5 and size by blob id, shared by the source and base trees
+    validated: ValidManifests | None = None  # manifests known to pass the schema (git repositories only)
+    results: ResultCache | None = None  # check results of unchanged apps (git repositories only)
+
+    @property
+    def in_git(self) -> bool:
+        return self.repo is not None
+
+    def close(self) -> None:
+        for cache in (self.blobs, self.validated):
+            if cache is not None:
+                cache.save()
+        if self.repo is not None:
+            self.repo.close()
+
+    def relative(self, filesystem_path: str) -> str:
+        """A filesystem path (as the user typed it) as a tree path; outside the root is an error."""
+        absolute = os.path.realpath(os.path.join(self.cwd, filesystem_path))
+        relative = os.path.relpath(absolute, self.root)
+        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+            raise UserError(f"{filesystem_path}: outside the repository at {self.root}")
+        return "" if relative == "." else relative.replace(os.sep, "/")
+
+    @property
+    def label(self) -> str:
+        """How the source is named in messages: "the index", "the work tree" or the revision."""
+        return {INDEX: "the index", WORKTREE: "the work tree"}.get(self.source, self.source)
+
+    def on_disk(self, tree_path: str) -> str:
+        """The filesystem path of a tree path (where ``fix`` writes)."""
+        return os.path.join(self.root, *tree_path.split("/"))
+
+    def display(self, tree_path: str) -> str:
+        """How a tree path is named in results: repository-relative in git, else cwd-relative."""
+        if self.in_git:
+            return tree_path or "."
+        relative = os.path.relpath(os.path.join(self.root, *tree_path.split("/")), self.cwd)
+        return relative.replace(os.sep, "/")
+
+    def ignored_predicate(self, app: str) -> Callable[[str], bool]:
+        """Files git ignores, relative to ``app`` (only the work tree holds ignored files)."""
+        if self.source != WORKTREE or not self.in_git:
+            return lambda _path: False
+        return git_ignored_predicate(os.path.join(self.root, *app.split("/")))
+
+    def manifest_candidates(self, directory: str = "") -> list[str]:
+        """Every ``manifest.json`` of the source under a directory (tracked ones in git)."""
+        if isinstance(self.tree, GitTree):
+            paths: Iterable[str] = self.tree.paths()
+        elif self.in_git:
+            listed = run_git(self.repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+            paths = [path for path in _split_z(listed) if self.tree.is_file(path)]
+        else:
+            paths = _walk_for_manifests(self.root, directory)
+        return sorted({path for path in paths if _basename(path) == MANIFEST and under(path, directory)})
+
+    def changed_paths(self) -> set[str]:
+        """Paths that differ between the base and the source (adds, modifies, deletes, renames)."""
+        if self.base is None:
+            raise UserError("--changed-since needs a base revision")
+        if isinstance(self.tree, GitTree):
+            paths = set(self.tree.paths()) | set(self.base.paths())
+            return {path for path in paths if self.tree.blob_id(path) != self.base.blob_id(path)}
+        assert self.base_name is not None
+        changed = _split_z(run_git(self.repo, "diff", "--name-only", "-z", "--no-renames", self.base_name, "--"))
+        untracked = _split_z(run_git(self.repo, "ls-files", "-z", "--others", "--exclude-standard"))
+        return set(changed) | set(untracked)
+
+    def base_has(self, path: str) -> bool:
+        return self.base is not None and self.base.blob_id(path) is not None
+
+
+def _walk_for_manifests(root: str, directory: str) -> list[str]:
+    """Outside git: manifests below ``directory``, skipping VCS, dependency and virtualenv directories."""
+    skip = set(IGNORED_TOP_LEVEL) | set(VIRTUALENV_NAMES)
+    start = os.path.join(root, *directory.split("/")) if directory else root
+    found = []
+    for directory, subdirectories, files in os.walk(start):
+        subdirectories[:] = sorted(name for name in subdirectories if name not in skip)
+        if MANIFEST in files:
+            relative = os.path.relpath(os.path.join(directory, MANIFEST), root)
+            found.append(relative.replace(os.sep, "/"))
+    return found
+
+
+def _index_file(root: str) -> str | None:
+    value = os.environ.get("GIT_INDEX_FILE")
+    if not value:
+        return None
+    return value if os.path.isabs(value) else os.path.join(root, value)
+
+
+def open_workspace(source: str | None, changed_since: str | None, paths: Iterable[str]) -> Workspace:
+    """Open the repository around the current directory and build the source and base trees."""
+    cwd = os.getcwd()
+    repo = open_repository(cwd)
+    if repo is None:
+        if source not in (None, WORKTREE):
+            raise UserError(f"--source {source}: not inside a git work tree (only 'worktree' is possible here)")
+        if changed_since is not None:
+            raise UserError("--changed-since: not inside a git work tree")
+        absolute = [os.path.realpath(os.path.join(cwd, path)) for path in paths]
+        root = os.path.commonpath([os.path.realpath(cwd), *[os.path.dirname(path) for path in absolute]])
+        return Workspace(root, cwd, None, WORKTREE, WorkTree(root, display_root=""))
+    root = os.path.realpath(str(repo.working_tree_dir))
+    source = source or INDEX
+    try:
+        tree: Tree
+        if source == INDEX:
+            tree = GitTree.from_index(repo, _index_file(root))
+        elif source == WORKTREE:
+            tree = WorkTree(root, display_root="")
+        else:
+            tree = GitTree.from_revision(repo, source)
+        base_name = changed_since
+        if base_name is None and source in (INDEX, WORKTREE) and has_commit(repo):
+            base_name = "HEAD"
+        base = GitTree.from_revision(repo, base_name) if base_name else None
+    except BaseException:
+        repo.close()
+        raise
+    common = str(repo.common_dir)
+    blobs = BlobCache.in_git_dir(common)
+    for git_tree in (tree, base):
+        if isinstance(git_tree, GitTree):
+            git_tree.cache = blobs
+    return Workspace(root, cwd, repo, source, tree, base, base_name, blobs, ValidManifests.in_git_dir(common),
+                     ResultCache.in_git_dir(common))  # fmt: skip
