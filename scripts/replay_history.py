@@ -18,8 +18,9 @@ listed file of every Connect manifest the commit touches really is:
                      post-releases dropped) of either form;
 ``stale``            the file exists and no form matches;
 ``missing``          the path is not in the commit's tree;
-``skipped``          not judged: ``manifest.json`` itself, an unsafe key, a symlink, submodule or directory, or
-                     an entry without a string checksum.
+``skipped``          not judged: ``manifest.json`` itself, an unsafe key, a symlink, submodule or directory, a
+                     blob the object database lacks (fetched snapshots leave out large files), or an entry
+                     without a string checksum.
 
 A manifest is in scope for a commit when it is a Connect manifest (a JSON object whose ``metadata`` has an
 ``appmode``) at the commit or its first parent and the commit changes a path under its directory. Then:
@@ -28,7 +29,8 @@ A manifest is in scope for a commit when it is a Connect manifest (a JSON object
 * a **missed MG101** is a stale listed file without MG101 (check reports every stale file, not only the ones
   the commit changed, so the truth is per listed file, not per change);
 * a **missed MG102** is a missing listed file without MG102 (MG301 counts for the package file);
-* every other error-severity finding is listed **for review**: the truth here says nothing about it.
+* every other error-severity finding is listed **for review**: the truth here says nothing about it (except
+  MG301 on a package file the truth finds missing, which it confirms).
 
 Output: per repository a markdown table (commits, manifests checked, errors and warnings by code, false
 errors, missed MG101/MG102), then the false errors, missed findings, errors for review and run failures,
@@ -116,7 +118,14 @@ class GitReader:
 
     def __init__(self, repo: Path) -> None:
         self.repo = repo
-        self._blobs: dict[str, bytes] = {}
+        self._blobs: dict[str, bytes | None] = {}
+        self._batch: subprocess.Popen[bytes] | None = None
+
+    def close(self) -> None:
+        if self._batch is not None and self._batch.stdin is not None:
+            self._batch.stdin.close()
+            self._batch.wait()
+        self._batch = None
 
     def tree(self, commit: str | None) -> dict[str, TreeEntry]:
         """Every path of ``commit``'s tree (recursively), or nothing for no commit."""
@@ -132,13 +141,30 @@ class GitReader:
             entries[raw_path.decode("utf-8", "surrogateescape")] = TreeEntry(mode, kind, oid)
         return entries
 
-    def blob(self, oid: str) -> bytes:
-        """A blob's bytes (cached by id: histories repeat the same blobs)."""
-        data = self._blobs.get(oid)
-        if data is None:
-            data = run_git(self.repo, "cat-file", "blob", oid)
-            self._blobs[oid] = data
-        return data
+    def blob(self, oid: str) -> bytes | None:
+        """A blob's bytes, or None when the object database lacks it (a partial snapshot); cached by id."""
+        if oid not in self._blobs:
+            self._blobs[oid] = self._read(oid)
+        return self._blobs[oid]
+
+    def _read(self, oid: str) -> bytes | None:
+        """One object through a long-lived ``git cat-file --batch``."""
+        if self._batch is None:
+            self._batch = subprocess.Popen(
+                ["git", "-C", str(self.repo), "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=git_environment(),
+            )
+        assert self._batch.stdin is not None and self._batch.stdout is not None
+        self._batch.stdin.write(oid.encode("ascii") + b"\n")
+        self._batch.stdin.flush()
+        header = self._batch.stdout.readline().split()
+        if len(header) != 3:
+            return None  # "<oid> missing"
+        data = self._batch.stdout.read(int(header[2]))
+        self._batch.stdout.read(1)  # the LF after the contents
+        return data if header[1] == b"blob" else None
 
     def changed_paths(self, parent: str | None, commit: str) -> list[str]:
         """Paths added, modified or deleted by ``commit`` against ``parent`` (a rename is both of its paths)."""
@@ -265,7 +291,7 @@ def manifest_truth(reader: GitReader, tree: Mapping[str, TreeEntry], manifest: s
     entry = tree.get(manifest)
     if entry is None:
         return ManifestTruth(manifest, None, "deleted")
-    document = connect_manifest(reader.blob(entry.oid)) if entry.kind == "blob" else None
+    document = connect_manifest(reader.blob(entry.oid) or b"") if entry.kind == "blob" else None
     if document is None:
         return ManifestTruth(manifest, None, "unreadable")
     appmode = document["metadata"].get("appmode")
@@ -307,7 +333,7 @@ def manifests_in_scope(
                 continue
             directory = posixpath.dirname(path)
             touched = any(under(directory, changed_path) for changed_path in changed)
-            if touched and connect_manifest(reader.blob(entry.oid)) is not None:
+            if touched and connect_manifest(reader.blob(entry.oid) or b"") is not None:
                 candidates.add(path)
     return sorted(candidates)
 
@@ -381,6 +407,8 @@ def compare(truth: ManifestTruth, findings: Sequence[Mapping[str, Any]], checked
         refuted = state in FRESH_STATES if code == "MG101" else state not in ("", MISSING, SKIPPED)
         if code in ("MG101", "MG102") and refuted:
             verdicts.append(Verdict(FALSE_ERROR, truth.manifest, code, subject, message, state))
+        elif code == "MG301" and truth.files.get(truth.package_file or "") == MISSING:
+            continue  # the truth confirms it
         elif code not in ("MG101", "MG102"):
             verdicts.append(Verdict(REVIEW, truth.manifest, code, subject, message, state or "-"))
     if truth.status != "present":
@@ -434,7 +462,7 @@ def replay_repository(
     reader = GitReader(repo)
     pairs = reader.commits(revisions, first_parent, limit)
     result = RepositoryResult(repo_name(repo), commits=len(pairs))
-    with temporary_clone(repo) as clone:
+    with temporary_clone(repo) as clone, contextlib.closing(reader):
         for index, (commit, parent) in enumerate(pairs, 1):
             tree, parent_tree = reader.tree(commit), reader.tree(parent)
             changed = reader.changed_paths(parent, commit)
@@ -537,14 +565,18 @@ def markdown_table(results: Sequence[RepositoryResult]) -> str:
     return header + "\n".join(lines) + "\n"
 
 
-def grouped(verdicts: Iterable[tuple[str, Verdict]]) -> Iterator[str]:
-    """One line per (manifest, code, subject, truth): occurrences, first commit, first message."""
+def grouped(verdicts: Sequence[tuple[str, Verdict]], limit: int) -> Iterator[str]:
+    """A count per code and truth, then one line per (manifest, code, subject, truth) up to ``limit``."""
+    causes = Counter(f"{verdict.code} on {verdict.truth}" for _, verdict in verdicts)
+    yield "By code and truth: " + ", ".join(f"{cause} x{count}" for cause, count in sorted(causes.items())) + "\n"
     groups: dict[tuple[str, str, str, str], list[tuple[str, Verdict]]] = {}
     for commit, verdict in verdicts:
-        groups.setdefault((verdict.manifest, verdict.code, verdict.subject, verdict.truth), []).append(
-            (commit, verdict)
-        )
-    for (manifest, code, subject, truth), items in sorted(groups.items()):
+        key = (verdict.manifest, verdict.code, verdict.subject, verdict.truth)
+        groups.setdefault(key, []).append((commit, verdict))
+    for shown, ((manifest, code, subject, truth), items) in enumerate(sorted(groups.items())):
+        if shown == limit:
+            yield f"- ... {len(groups) - limit} more (all in --json)"
+            break
         first_commit, first = items[0]
         yield (
             f"- `{manifest}` {code} `{subject}` (truth: {truth}) x{len(items)}, first at {first_commit[:10]}: "
@@ -552,22 +584,24 @@ def grouped(verdicts: Iterable[tuple[str, Verdict]]) -> Iterator[str]:
         )
 
 
-def write_report(results: Sequence[RepositoryResult], out: IO[str]) -> None:
+def write_report(results: Sequence[RepositoryResult], out: IO[str], limit: int = 40) -> None:
+    """The table, then per repository the verdicts grouped by section, and the run errors."""
     out.write(markdown_table(results))
     sections = (
-        (FALSE_ERROR, "False errors"),
-        (MISSED_MG101, "Missed MG101"),
-        (MISSED_MG102, "Missed MG102"),
-        (REVIEW, "Other errors to review"),
+        (FALSE_ERROR, "false errors"),
+        (MISSED_MG101, "missed MG101"),
+        (MISSED_MG102, "missed MG102"),
+        (REVIEW, "other errors to review"),
     )
     for result in results:
         for kind, title in sections:
-            lines = list(grouped((c, v) for c, v in result.verdicts if v.kind == kind))
-            if lines:
-                out.write(f"\n### {result.name}: {title} ({result.count(kind)})\n\n" + "\n".join(lines) + "\n")
+            verdicts = [(commit, verdict) for commit, verdict in result.verdicts if verdict.kind == kind]
+            if verdicts:
+                out.write(f"\n#### {result.name}: {title} ({len(verdicts)})\n\n")
+                out.write("\n".join(grouped(verdicts, limit)) + "\n")
         if result.run_errors:
-            out.write(f"\n### {result.name}: run errors ({len(result.run_errors)})\n\n")
-            for commit, error in result.run_errors:
+            out.write(f"\n#### {result.name}: run errors ({len(result.run_errors)})\n\n")
+            for commit, error in result.run_errors[:limit]:
                 out.write(f"- {commit[:10]}: {error}\n")
 
 
@@ -603,6 +637,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the command that runs manifest-guard (default: this interpreter's -m manifest_guard)",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the raw rows (one per commit and manifest)")
+    parser.add_argument(
+        "--list-limit", type=int, default=40, metavar="N", help="at most N grouped lines per section (default 40)"
+    )
     parser.add_argument("--progress", action="store_true", help="show progress on stderr")
     return parser
 
@@ -632,7 +669,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReplayError as error:
         print(f"replay_history.py: {error}", file=sys.stderr)
         return 2
-    write_report(results, sys.stdout)
+    write_report(results, sys.stdout, args.list_limit)
     if args.json is not None:
         rows = [row for result in results for row in result.rows]
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
