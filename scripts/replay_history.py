@@ -29,6 +29,8 @@ A manifest is in scope for a commit when it is a Connect manifest (a JSON object
 * a **missed MG101** is a stale listed file without MG101 (check reports every stale file, not only the ones
   the commit changed, so the truth is per listed file, not per change);
 * a **missed MG102** is a missing listed file without MG102 (MG301 counts for the package file);
+* a manifest check reports as ``error`` (it could not read it, e.g. a blob a partial snapshot lacks) is
+  counted under "check errors" and not scored for missed findings; one check did not look at is;
 * every other error-severity finding is listed **for review**: the truth here says nothing about it (except
   MG301 on a package file the truth finds missing, which it confirms).
 
@@ -393,8 +395,13 @@ class Verdict:
     truth: str
 
 
-def compare(truth: ManifestTruth, findings: Sequence[Mapping[str, Any]], checked: bool) -> list[Verdict]:
-    """False errors, missed MG101/MG102 and errors to review for one manifest at one commit."""
+def compare(truth: ManifestTruth, findings: Sequence[Mapping[str, Any]], tool_status: str | None) -> list[Verdict]:
+    """False errors, missed MG101/MG102 and errors to review for one manifest at one commit.
+
+    ``tool_status`` is the manifest's status in check's report (None: check did not look at it, so every stale
+    or missing file is missed). A manifest check could not read (``error``, e.g. a blob the snapshot lacks) is
+    not scored for missed findings: its run error is reported instead.
+    """
     verdicts: list[Verdict] = []
     reported: dict[str, set[str]] = {}
     for finding in findings:
@@ -411,9 +418,9 @@ def compare(truth: ManifestTruth, findings: Sequence[Mapping[str, Any]], checked
             continue  # the truth confirms it
         elif code not in ("MG101", "MG102"):
             verdicts.append(Verdict(REVIEW, truth.manifest, code, subject, message, state or "-"))
-    if truth.status != "present":
+    if truth.status != "present" or tool_status == "error":
         return verdicts
-    note = "" if checked else "manifest not checked"
+    note = "" if tool_status is not None else "manifest not checked"
     for key, state in truth.files.items():
         if state == STALE and key not in reported.get("MG101", set()):
             verdicts.append(Verdict(MISSED_MG101, truth.manifest, "MG101", key, note, state))
@@ -437,6 +444,7 @@ class RepositoryResult:
     commits_checked: int = 0
     manifests_checked: int = 0
     manifests_unchecked: int = 0
+    manifests_unreadable: int = 0  # check's status "error": a run error, not scored
     crlf_files: int = 0
     errors: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
@@ -499,13 +507,15 @@ def record_run(
         by_manifest.setdefault(str(finding.get("manifest")), []).append(finding)
     for manifest in sorted(set(scope) | set(run.manifests)):
         truth = manifest_truth(reader, tree, manifest)
-        checked = manifest in run.manifests
-        if checked:
+        status = run.manifests.get(manifest)
+        if status == "error":
+            result.manifests_unreadable += 1
+        elif status is not None:
             result.manifests_checked += 1
         elif manifest in scope and truth.status == "present":
             result.manifests_unchecked += 1
         result.crlf_files += sum(1 for state in truth.files.values() if state == FRESH_CRLF)
-        verdicts = compare(truth, by_manifest.get(manifest, []), checked)
+        verdicts = compare(truth, by_manifest.get(manifest, []), status)
         result.verdicts.extend((commit, verdict) for verdict in verdicts)
         result.rows.append(
             {
@@ -553,13 +563,13 @@ def by_code(counter: Counter[str]) -> str:
 def markdown_table(results: Sequence[RepositoryResult]) -> str:
     header = (
         "| repository | commits | commits checked | manifests checked | CRLF-form files | errors by code "
-        "| warnings by code | false errors | missed MG101 | missed MG102 | not checked | run errors |\n"
+        "| warnings by code | false errors | missed MG101 | missed MG102 | not checked | check errors |\n"
         "|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|\n"
     )
     lines = [
         f"| {r.name} | {r.commits} | {r.commits_checked} | {r.manifests_checked} | {r.crlf_files} "
         f"| {by_code(r.errors)} | {by_code(r.warnings)} | {r.count(FALSE_ERROR)} | {r.count(MISSED_MG101)} "
-        f"| {r.count(MISSED_MG102)} | {r.manifests_unchecked} | {len(r.run_errors)} |"
+        f"| {r.count(MISSED_MG102)} | {r.manifests_unchecked} | {r.manifests_unreadable} |"
         for r in results
     ]
     return header + "\n".join(lines) + "\n"

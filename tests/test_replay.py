@@ -166,7 +166,7 @@ def test_compare_finds_false_errors_missed_findings_and_errors_to_review() -> No
         _finding("MG103", "new.py"),  # the truth says nothing: review
         _finding("MG304", "yaml", "warning"),  # warnings are counted, not judged
     ]
-    verdicts = {(v.kind, v.code, v.subject) for v in replay.compare(truth, findings, checked=True)}
+    verdicts = {(v.kind, v.code, v.subject) for v in replay.compare(truth, findings, "stale")}
     assert verdicts == {
         ("false-error", "MG101", "windows.R"),
         ("false-error", "MG102", "kept.py"),
@@ -180,7 +180,18 @@ def test_compare_agrees_with_a_right_report() -> None:
     truth = replay.ManifestTruth("manifest.json", "shiny", "present")
     truth.files = {"app.R": "fresh", "old.R": "stale", "gone.R": "missing"}
     findings = [_finding("MG101", "old.R"), _finding("MG102", "gone.R")]
-    assert replay.compare(truth, findings, checked=True) == []
+    assert replay.compare(truth, findings, "stale") == []
+
+
+def test_compare_scores_an_unchecked_manifest_but_not_one_check_could_not_read() -> None:
+    truth = replay.ManifestTruth("manifest.json", "shiny", "present")
+    truth.files = {"old.R": "stale", "gone.R": "missing"}
+    unchecked = {(v.kind, v.subject, v.message) for v in replay.compare(truth, [], None)}
+    assert unchecked == {
+        ("missed-MG101", "old.R", "manifest not checked"),
+        ("missed-MG102", "gone.R", "manifest not checked"),
+    }
+    assert replay.compare(truth, [], "error") == []
 
 
 def _history(root: Path) -> Path:
