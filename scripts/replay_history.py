@@ -524,6 +524,7 @@ def record_run(
                 "parent": parent,
                 "manifest": manifest,
                 "appmode": truth.appmode,
+                "package_file": truth.package_file,
                 "truth_status": truth.status,
                 "in_scope": manifest in scope,
                 "tool_status": run.manifests.get(manifest),
