@@ -52,6 +52,8 @@ NOT_SECRETS = {
     ".env.example": "API_KEY=\n",
     ".env.sample": "API_KEY=\n",
     ".env-template": "API_KEY=\n",
+    ".example.env": "API_KEY=\n",
+    "sample.env": "API_KEY=\n",
     "id_rsa.pub": "ssh-rsa AAAA user@host\n",
     "cacert.pem": CERTIFICATE + CERTIFICATE,
     "public.pem": PUBLIC_KEY,

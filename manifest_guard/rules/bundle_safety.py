@@ -27,8 +27,11 @@ SECRET_PATTERNS = (
     re.compile(r".+\.(p12|pfx)$", re.IGNORECASE),  # PKCS#12 key stores
 )
 KEY_FILES = re.compile(r".+\.(pem|key)$", re.IGNORECASE)
-# Templates that document the variables without values.
-NOT_SECRETS = re.compile(r"(\.pub|[.\-_](example|sample|template|dist|defaults|schema))$", re.IGNORECASE)
+# Templates that document the variables without values: the word is a segment of the name, wherever it
+# stands (.env.example, .example.env, sample.env, .env-template.local).
+NOT_SECRETS = re.compile(
+    r"\.pub$|(^|[.\-_])(example|sample|template|dist|defaults|schema)([.\-_]|$)", re.IGNORECASE
+)
 PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----")
 
 
