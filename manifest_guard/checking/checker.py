@@ -123,6 +123,19 @@ def _deleted_outcome(workspace: Workspace, manifest: str, options: CheckOptions,
                            blocked="it is deleted")  # fmt: skip
 
 
+def _unreadable_outcome(workspace: Workspace, manifest: str, options: CheckOptions,
+                        app_ignore: tuple[str, ...]) -> ManifestOutcome:  # fmt: skip
+    """MG001 for a manifest that is a symlink leading out of the repository, or nowhere: Connect's git
+    import cannot read it either."""
+    display = workspace.display(manifest)
+    message = (f"{display}: not a file in {workspace.label}: a symlink that leads outside the repository or to "
+               "nothing; Connect's git import cannot read it")  # fmt: skip
+    finding = Finding("MG001", display, display, None, message, subject="manifest.json")
+    findings = [proposal.finding for proposal in _select([Proposal(finding)], options.selection, app_ignore)]
+    return ManifestOutcome(manifest, ManifestResult(display, None, _status(findings)), findings,
+                           blocked="it is not a file of the repository")  # fmt: skip
+
+
 def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, warn: Warn) -> ManifestOutcome:
     """Every finding for one manifest (a tree path) and the fixed bytes when ``fix`` can repair it."""
     display = workspace.display(manifest)
@@ -134,6 +147,8 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         return _unmerged_outcome(workspace, manifest, unmerged, options, app_ignore)
     if workspace.tree.entry_kind(manifest) is None:
         return _deleted_outcome(workspace, manifest, options, app_ignore)
+    if not workspace.tree.is_file(manifest):
+        return _unreadable_outcome(workspace, manifest, options, app_ignore)
     raw = workspace.tree.read_bytes(manifest)
     document_check = check_document(raw, display, workspace.validated)
     loaded = document_check.loaded

@@ -48,11 +48,15 @@ def is_connect_manifest(raw: bytes, names_beside: set[str]) -> bool:
 
 
 def _connect_in(tree: Tree, manifest: str) -> bool:
+    """Judged by content, or for one that cannot be read (a symlink leading out), by its directory alone."""
     try:
-        raw = tree.read_bytes(manifest)
         names = tree.names_in(manifest.rpartition("/")[0])
     except UserError:
         return False
+    try:
+        raw = tree.read_bytes(manifest)
+    except UserError:
+        raw = b""
     return is_connect_manifest(raw, names)
 
 
