@@ -114,7 +114,6 @@ def _result_key(run: Run, options: CheckOptions, manifest: str) -> str | None:
     """The result-cache key of a ``check`` of ``manifest``, or None when it must not be cached."""
     from manifest_guard.caches.results import result_key
     from manifest_guard.repository.git_trees import GitTree
-
     from manifest_guard.repository.trees import EntryKind
 
     workspace = run.workspace

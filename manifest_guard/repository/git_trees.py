@@ -41,7 +41,11 @@ class GitTree:
     """A snapshot of paths -> (mode, blob id) from the index or a commit, with blobs read lazily."""
 
     def __init__(
-        self, repo: Any, entries: dict[str, tuple[int, bytes]], label: str, unmerged: dict[str, list[bytes]] | None = None
+        self,
+        repo: Any,
+        entries: dict[str, tuple[int, bytes]],
+        label: str,
+        unmerged: dict[str, list[bytes]] | None = None,
     ) -> None:
         self._repo = repo
         self._entries = entries
