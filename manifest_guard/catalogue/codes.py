@@ -45,6 +45,8 @@ RULES: Final[dict[str, Rule]] = {
         _rule("MG102", "listed-file-missing", "error", True, "a listed file is not in the tree"),
         _rule("MG103", "unlisted-file", "error", True, "a file new in this change is not listed"),
         _rule("MG104", "python-requires-stale", "error", True, "environment.python.requires is out of date"),
+        _rule("MG105", "unmerged-path", "error", False, "a path of the app has an unresolved merge conflict"),
+        _rule("MG106", "manifest-deleted", "error", False, "the manifest was deleted while its app remains"),
         _rule("MG201", "entrypoint-invalid", "error", False, "the entrypoint is missing or malformed"),
         _rule("MG202", "entrypoint-module-not-found", "error", False, "the entrypoint module is not bundled"),
         _rule("MG203", "entrypoint-syntax-error", "error", False, "the entrypoint module does not parse"),

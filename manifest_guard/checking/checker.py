@@ -14,6 +14,7 @@ from manifest_guard.catalogue.findings import Finding, ManifestResult, ManifestS
 from manifest_guard.engine.edits import Edit, Proposal, apply_edits
 from manifest_guard.engine.manifest import dump_like
 from manifest_guard.readers.appmodules import AppModules
+from manifest_guard.repository.trees import relative_to
 from manifest_guard.repository.workspace import Workspace
 from manifest_guard.rules.bundle_safety import check_bundle_safety
 from manifest_guard.rules.dependencies import check_dependencies
@@ -87,12 +88,67 @@ def _rules(workspace: Workspace, manifest: str, state: AppState) -> tuple[list[P
     return proposals, freshness.order
 
 
+def _unmerged_outcome(workspace: Workspace, manifest: str, unmerged: list[str], options: CheckOptions,
+                      app_ignore: tuple[str, ...]) -> ManifestOutcome:  # fmt: skip
+    """MG105 for each conflicted path: until it is resolved the app's content is undecided, so no other rule
+    runs (a conflicted file is neither present nor absent) and ``fix`` must not touch the manifest."""
+    display = workspace.display(manifest)
+    app = _app_of(manifest)
+    proposals = []
+    for path in unmerged:
+        shown = workspace.display(path)
+        if path == manifest:
+            message = (f"{shown}: the manifest itself is unmerged (a merge, rebase or cherry-pick conflict); "
+                       "resolve the conflict, `git add` it, then run again")  # fmt: skip
+        else:
+            message = (f"{shown}: unmerged (a merge, rebase or cherry-pick conflict); resolve the conflict, "
+                       "`git add` the file, then run again")  # fmt: skip
+        subject = relative_to(path, app) if path != manifest else "manifest.json"
+        proposals.append(Proposal(Finding("MG105", display, display, None, message, subject=subject)))
+    findings = [proposal.finding for proposal in _select(proposals, options.selection, app_ignore)]
+    return ManifestOutcome(manifest, ManifestResult(display, None, _status(findings)), findings,
+                           blocked="paths of its app are unmerged")  # fmt: skip
+
+
+def _deleted_outcome(workspace: Workspace, manifest: str, options: CheckOptions,
+                     app_ignore: tuple[str, ...]) -> ManifestOutcome:  # fmt: skip
+    """MG106: a Connect manifest of the base is gone while its app still has files, so the app would
+    no longer deploy from git (discovery only hands such a path over when that is so)."""
+    display = workspace.display(manifest)
+    message = (f"{display}: deleted (not in {workspace.label}) while its app remains; restore it "
+               f"(`git checkout {workspace.base_name} -- {display}`) or delete the whole app")  # fmt: skip
+    finding = Finding("MG106", display, display, None, message, subject="manifest.json")
+    findings = [proposal.finding for proposal in _select([Proposal(finding)], options.selection, app_ignore)]
+    return ManifestOutcome(manifest, ManifestResult(display, None, "missing" if findings else "fresh"), findings,
+                           blocked="it is deleted")  # fmt: skip
+
+
+def _unreadable_outcome(workspace: Workspace, manifest: str, options: CheckOptions,
+                        app_ignore: tuple[str, ...]) -> ManifestOutcome:  # fmt: skip
+    """MG001 for a manifest that is a symlink leading out of the repository, or nowhere: Connect's git
+    import cannot read it either."""
+    display = workspace.display(manifest)
+    message = (f"{display}: not a file in {workspace.label}: a symlink that leads outside the repository or to "
+               "nothing; Connect's git import cannot read it")  # fmt: skip
+    finding = Finding("MG001", display, display, None, message, subject="manifest.json")
+    findings = [proposal.finding for proposal in _select([Proposal(finding)], options.selection, app_ignore)]
+    return ManifestOutcome(manifest, ManifestResult(display, None, _status(findings)), findings,
+                           blocked="it is not a file of the repository")  # fmt: skip
+
+
 def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, warn: Warn) -> ManifestOutcome:
     """Every finding for one manifest (a tree path) and the fixed bytes when ``fix`` can repair it."""
     display = workspace.display(manifest)
     app = _app_of(manifest)
     app_config = options.config.app(app)
     app_ignore = app_config.ignore if app_config else ()
+    unmerged = workspace.unmerged_under(app)
+    if unmerged:
+        return _unmerged_outcome(workspace, manifest, unmerged, options, app_ignore)
+    if workspace.tree.entry_kind(manifest) is None:
+        return _deleted_outcome(workspace, manifest, options, app_ignore)
+    if not workspace.tree.is_file(manifest):
+        return _unreadable_outcome(workspace, manifest, options, app_ignore)
     raw = workspace.tree.read_bytes(manifest)
     document_check = check_document(raw, display, workspace.validated)
     loaded = document_check.loaded

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -41,35 +40,22 @@ def _flatten(groups: Sequence[Sequence[str]] | None) -> list[str] | None:
     return None if groups is None else [code for group in groups for code in group]
 
 
-def is_connect_manifest(raw: bytes) -> bool:
-    """A Connect manifest has ``metadata``; a PWA or browser-extension manifest.json does not.
-
-    Unparsable files count when they mention ``appmode``, so a broken Connect manifest is reported.
-    """
-    try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError):
-        return b'"appmode"' in raw
-    return isinstance(value, dict) and "metadata" in value
-
-
-def _discover(workspace: Workspace, directory: str = "") -> list[str]:
-    return [path for path in workspace.manifest_candidates(directory) if _is_connect(workspace, path)]
-
-
 def _named(workspace: Workspace, path: str) -> list[str]:
     """The manifests a PATH argument names: a manifest file, an app directory, or a tree of apps."""
+    from manifest_guard.checking.discovery import discover, is_checked
+
     tree = workspace.tree
     relative = workspace.relative(path)
     if relative.rpartition("/")[2] == MANIFEST or tree.is_file(relative):
-        if not tree.is_file(relative):
-            raise UserError(f"{path}: not in {workspace.label}")
         if relative.rpartition("/")[2] != MANIFEST:
             raise UserError(f"{path}: not a manifest.json or an app directory")
+        if not tree.is_file(relative) and not is_checked(workspace, relative):
+            raise UserError(f"{path}: not in {workspace.label}")
         return [relative]
-    if tree.is_file(join(relative, MANIFEST)):
-        return [join(relative, MANIFEST)]
-    found = _discover(workspace, relative)
+    manifest = join(relative, MANIFEST)
+    if tree.is_file(manifest) or workspace.unmerged_under(manifest) or is_checked(workspace, manifest):
+        return [manifest]
+    found = discover(workspace, relative)
     if not found:
         raise UserError(f"{path}: no Connect manifest.json in {workspace.label} at or below this directory")
     return found
@@ -84,18 +70,12 @@ def _load_config(workspace: Workspace, named: str | None) -> Config:
     return load_config_file(named) if named is not None else find_config(workspace.root)
 
 
-def _is_connect(workspace: Workspace, manifest: str) -> bool:
-    try:
-        return is_connect_manifest(workspace.tree.read_bytes(manifest))
-    except UserError:
-        return False
-
-
 def _declared_without_manifest(workspace: Workspace, config: Config, scope: HookScope | None) -> list[AppConfig]:
     """Declared apps (``[[apps]]``) with no manifest in the source; in a hook run, touched ones only."""
     return [
         app for app in config.apps
         if (scope is None or scope.touches(app.path)) and not workspace.tree.is_file(join(app.path, MANIFEST))
+        and not workspace.unmerged_under(join(app.path, MANIFEST))
     ]  # fmt: skip
 
 
@@ -106,12 +86,14 @@ def open_run(args: argparse.Namespace, scope: HookScope | None = None) -> Run:
     try:
         config = _load_config(workspace, args.config)
         selection = RuleSelection.build(config, _flatten(args.select), _flatten(args.ignore) or ())
+        from manifest_guard.checking.discovery import discover, is_checked
+
         if scope is not None:
-            manifests = [path for path in scope.manifests if _is_connect(workspace, path)]
+            manifests = [path for path in scope.manifests if is_checked(workspace, path)]
         elif args.paths:
             manifests = list(dict.fromkeys(m for path in args.paths for m in _named(workspace, path)))
         else:
-            manifests = _discover(workspace)
+            manifests = discover(workspace)
         if args.changed_since is not None:
             manifests = _changed(workspace, manifests)
         missing = [] if args.paths else _declared_without_manifest(workspace, config, scope)
@@ -132,10 +114,13 @@ def _result_key(run: Run, options: CheckOptions, manifest: str) -> str | None:
     """The result-cache key of a ``check`` of ``manifest``, or None when it must not be cached."""
     from manifest_guard.caches.results import result_key
     from manifest_guard.repository.git_trees import GitTree
+    from manifest_guard.repository.trees import EntryKind
 
     workspace = run.workspace
     if options.want_diff or not isinstance(workspace.tree, GitTree):
         return None
+    if workspace.tree.entry_kind(manifest) is EntryKind.SYMLINK:
+        return None  # its content may come from outside the app, which the key does not cover
     app = manifest.rpartition("/")[0]
     base = workspace.base.fingerprint(app) if workspace.base is not None else None
     return result_key(options, f"{workspace.source} {workspace.base_name}", workspace.tree.fingerprint(app), base,

@@ -14,6 +14,7 @@ from manifest_guard.engine.manifest import EnvironmentOptions, dump_manifest, wr
 from manifest_guard.foundation import console
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.gitignored import git_ignored_predicate
+from manifest_guard.repository.hook_scope import repository_root
 from manifest_guard.repository.trees import WorkTree
 
 DESCRIPTION = """\
@@ -222,7 +223,8 @@ def run(args: argparse.Namespace) -> int:
         hide_tagged_input=args.hide_tagged_input,
         ignored_by_git=git_ignored_predicate(app_dir),
     )
-    tree = WorkTree(app_dir, display_root=app_dir)
+    # Inside a git work tree a submodule checkout is not this repository's content (Connect does not fetch it).
+    tree = WorkTree(app_dir, display_root=app_dir, nested_repositories=repository_root(app_dir) is not None)
     computed = compute_manifest(tree, request, machine, console.warn)
     write_atomically(manifest_path, dump_manifest(computed.data))
     console.result(f"wrote {manifest_path} ({len(computed.data['files'])} files)")

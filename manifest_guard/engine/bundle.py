@@ -22,6 +22,11 @@ VIRTUALENV_CONTENT: Final = frozenset({"bin", "lib", "Lib", "Scripts", "Include"
 CONFIG_DIRECTORY: Final = ".rsconnect-python"
 RSCIGNORE: Final = ".rscignore"
 
+SUBMODULE_NOTE: Final = (
+    "a git submodule (or nested repository); Connect's git import does not fetch submodules, so its files "
+    "are not deployed"
+)
+
 Warn = Callable[[str], None]
 EscapeHandler = Optional[Callable[[str], None]]  # called with the tree path of an escaping symlink
 
@@ -137,7 +142,7 @@ def keep_listed(
 ) -> bool:
     """Whether a chosen path can be bundled: regular files and symlinks to files inside the app.
 
-    Special files and broken symlinks are skipped with a warning (never opened); a symlink that
+    Special files, submodules and broken symlinks are skipped with a warning (never opened); a symlink that
     leaves the app directory is an error (MG502): raised, or handed to ``on_escape`` and skipped.
     """
     full = join(app, path)
@@ -148,6 +153,9 @@ def keep_listed(
         return True
     if kind is EntryKind.SPECIAL:
         warn(f"{tree.display(full)}: skipped: not a regular file (FIFO, socket or device)")
+        return False
+    if kind is EntryKind.GITLINK:
+        warn(f"{tree.display(full)}: skipped: {SUBMODULE_NOTE}")
         return False
     target, _ = tree.resolve_symlink(full, app)
     if target is TargetKind.FILE:

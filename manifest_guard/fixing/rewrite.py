@@ -21,7 +21,7 @@ from manifest_guard.foundation.errors import UserError
 from manifest_guard.foundation.jsonpos import JsonSyntaxError, load_json
 from manifest_guard.reporters import render_report
 from manifest_guard.repository.hook_scope import HookScope
-from manifest_guard.repository.trees import join
+from manifest_guard.repository.trees import EntryKind, TargetKind, join
 from manifest_guard.repository.workspace import INDEX, MANIFEST, WORKTREE, run_git
 
 
@@ -80,14 +80,16 @@ def stashed_by_pre_commit(manifest: str) -> bool:
     return False
 
 
-def _target_bytes(run: Run, outcome: ManifestOutcome, disk_path: str, stage: bool) -> tuple[bytes | None, bytes]:
-    """What is on disk now and what should be there after the fix."""
+def _target_bytes(
+    run: Run, outcome: ManifestOutcome, disk_path: str, stage: bool, written: str
+) -> tuple[bytes | None, bytes]:
+    """What is on disk now and what should be there after the fix (``written``: the tree path to write)."""
     assert outcome.fixed_bytes is not None and outcome.document is not None
     shown = outcome.result.path
     current = _read_disk(disk_path)
     if current is None:
         raise Refusal(f"{shown}: not rewritten: it is deleted in the work tree")
-    if stage and stashed_by_pre_commit(outcome.manifest):
+    if stage and stashed_by_pre_commit(written):
         raise Refusal(
             f"{shown}: not rewritten: pre-commit stashed unstaged edits of it; stage or discard them, then commit again"
         )
@@ -127,26 +129,57 @@ def _write(run: Run, manifest: str, content: bytes, expected: bytes | None) -> b
         raise Refusal(change.message) from None
 
 
-def _fix_one(run: Run, outcome: ManifestOutcome, stage: bool) -> bool:
-    """Apply one manifest's edits; True when the file changed."""
+def _written_path(run: Run, outcome: ManifestOutcome) -> str:
+    """The tree path ``fix`` writes: the manifest, or the file inside the repository that the manifest's
+    symlink leads to (replacing the link by a regular file would change its type and strand the target)."""
+    workspace = run.workspace
+    manifest = outcome.manifest
+    if workspace.tree.entry_kind(manifest) is not EntryKind.SYMLINK:
+        return manifest
+    shown = outcome.result.path
+    kind, target = workspace.tree.resolve_symlink(manifest, "")
+    if kind is not TargetKind.FILE or target is None or ".git" in target.split("/"):
+        raise Refusal(f"{shown}: not rewritten: it is a symlink that does not lead to a file of the repository")
+    disk = workspace.on_disk(manifest)
+    if not os.path.islink(disk) or os.path.realpath(disk) != os.path.realpath(workspace.on_disk(target)):
+        raise Refusal(f"{shown}: not rewritten: the symlink in the work tree differs from {workspace.label}; "
+                      "stage or discard the change, then run again")  # fmt: skip
+    return target
+
+
+def _fix_one(run: Run, outcome: ManifestOutcome, stage: bool) -> bytes | None:
+    """Apply one manifest's edits; the bytes written, or None when the file did not change."""
     if outcome.blocked is not None and outcome.edits:
         raise Refusal(f"{outcome.result.path}: not rewritten: {outcome.blocked}")
     if outcome.fixed_bytes is None:
-        return False
-    disk_path = run.workspace.on_disk(outcome.manifest)
-    current, wanted = _target_bytes(run, outcome, disk_path, stage)
+        return None
+    written = _written_path(run, outcome)
+    disk_path = run.workspace.on_disk(written)
+    current, wanted = _target_bytes(run, outcome, disk_path, stage, written)
     if current == wanted:
-        return False
+        return None
     if stage and (lock := _index_lock(run)) is not None:
         raise Refusal(
             f"{outcome.result.path}: not rewritten: the index is locked ({lock} exists: another git process is "
             "running, or one crashed and left it); try again, or remove it if none runs"
         )
-    if not _write(run, outcome.manifest, wanted, current):
-        return False
+    if not _write(run, written, wanted, current):
+        return None
     if stage:
-        _stage(run, outcome.manifest)
-    return True
+        _stage(run, written)
+    return wanted
+
+
+def _repaired_document_findings(outcome: ManifestOutcome, written: bytes) -> set[int]:
+    """The manifest's own findings (MG0xx) that the rewrite repaired: a numeric checksum replaced by a
+    fresh one is no longer a schema error, and must not be listed as remaining."""
+    from manifest_guard.rules.document import check_document
+
+    left = {(finding.code, finding.message) for finding in check_document(written, outcome.result.path).findings}
+    return {
+        id(finding) for finding in outcome.findings
+        if finding.code.startswith("MG0") and (finding.code, finding.message) not in left
+    }  # fmt: skip
 
 
 def _apply(run: Run, report: Report, outcomes: list[ManifestOutcome], stage: bool) -> tuple[bool, bool]:
@@ -154,17 +187,18 @@ def _apply(run: Run, report: Report, outcomes: list[ManifestOutcome], stage: boo
     fixed_codes: set[int] = set()
     for outcome in outcomes:
         try:
-            changed = _fix_one(run, outcome, stage)
+            written = _fix_one(run, outcome, stage)
         except Refusal as refusal:
             console.error(str(refusal))
             refused_any = True
             continue
-        if not changed:
+        if written is None:
             continue
         changed_any = True
         outcome.result.status = "fixed"
         outcome.result.changes = [describe(edit) for edit in outcome.edits]
         fixed_codes.update(id(finding) for finding in outcome.findings if finding.fixable)
+        fixed_codes.update(_repaired_document_findings(outcome, written))
     report.findings = [
         finding for outcome in outcomes for finding in outcome.findings if id(finding) not in fixed_codes
     ]

@@ -24,21 +24,34 @@ SYMLINK_HOPS = 40
 MAX_HASH_WORKERS = 4
 
 
+GITLINK_MODE = 0o160000
+
+
 def _kind(mode: int) -> EntryKind | None:
     if stat.S_ISLNK(mode):
         return EntryKind.SYMLINK
     if stat.S_ISREG(mode):
         return EntryKind.FILE
-    return None  # a gitlink (submodule) is not a file of this repository
+    if mode == GITLINK_MODE:
+        return EntryKind.GITLINK  # a submodule: its files are not in this repository
+    return None
 
 
 class GitTree:
     """A snapshot of paths -> (mode, blob id) from the index or a commit, with blobs read lazily."""
 
-    def __init__(self, repo: Any, entries: dict[str, tuple[int, bytes]], label: str) -> None:
+    def __init__(
+        self,
+        repo: Any,
+        entries: dict[str, tuple[int, bytes]],
+        label: str,
+        unmerged: dict[str, list[bytes]] | None = None,
+    ) -> None:
         self._repo = repo
         self._entries = entries
         self.label = label
+        # Paths with conflict stages (1-3) and no stage 0: neither present nor absent until resolved.
+        self.unmerged: dict[str, list[bytes]] = unmerged or {}
         self._directories: set[str] | None = None
         self._sorted: list[str] | None = None
         self._known: dict[bytes, tuple[str, int]] = {}  # blob -> (md5, size), hashed or cached in this run
@@ -64,14 +77,18 @@ class GitTree:
             message = str(error.stderr or "").strip().replace("\n", " ") or str(error)
             raise UserError(f"cannot read the git index: {message}") from None
         entries: dict[str, tuple[int, bytes]] = {}
+        unmerged: dict[str, list[bytes]] = {}
         for record in bytes(output).split(b"\0"):
             if not record:
                 continue
             meta, _, raw_path = record.partition(b"\t")
             mode, sha, stage = meta.split(b" ")
+            binsha = bytes.fromhex(sha.decode("ascii"))
             if stage == b"0":
-                entries[os.fsdecode(raw_path)] = (int(mode, 8), bytes.fromhex(sha.decode("ascii")))
-        return cls(repo, entries, "index")
+                entries[os.fsdecode(raw_path)] = (int(mode, 8), binsha)
+            else:
+                unmerged.setdefault(os.fsdecode(raw_path), []).append(binsha)
+        return cls(repo, entries, "index", unmerged)
 
     @classmethod
     def from_revision(cls, repo: Any, revision: str) -> GitTree:
@@ -124,14 +141,25 @@ class GitTree:
         return self._sorted[start:end]
 
     def fingerprint(self, directory: str) -> str:
-        """A digest of the path, mode and blob id of every entry under ``directory``."""
+        """A digest of the path, mode and blob id of every entry under ``directory`` (conflicts included)."""
         import hashlib
 
         digest = hashlib.sha256()
         for path in self._under(directory):
             mode, binsha = self._entries[path]
             digest.update(f"{mode:o} {path}\0".encode("utf-8", "surrogateescape") + binsha)
+        for path in self.unmerged_under(directory):
+            digest.update(f"unmerged {path}\0".encode("utf-8", "surrogateescape") + b"".join(self.unmerged[path]))
         return digest.hexdigest()
+
+    def unmerged_under(self, directory: str) -> list[str]:
+        """The unmerged paths at or below ``directory``, sorted."""
+        prefix = directory + "/" if directory else ""
+        return sorted(path for path in self.unmerged if path == directory or path.startswith(prefix))
+
+    def read_stage_blobs(self, path: str) -> list[bytes]:
+        """The content of each conflict stage of an unmerged path."""
+        return [self._read(binsha) for binsha in self.unmerged.get(path, [])]
 
     def walk(self, directory: str, prune: Callable[[str], bool]) -> Iterator[TreeEntry]:
         prefix = directory + "/" if directory else ""

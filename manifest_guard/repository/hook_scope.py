@@ -51,7 +51,7 @@ class HookScope:
 
     root: str
     changed: frozenset[str] | None
-    manifests: tuple[str, ...]  # tracked (staged) manifest.json paths of touched apps
+    manifests: tuple[str, ...]  # manifest.json paths of touched apps: staged, unmerged, or deleted by the change
 
     def touches(self, directory: str) -> bool:
         return self.changed is None or any(under(path, directory) for path in self.changed)
@@ -83,9 +83,10 @@ def hook_scope(cwd: str) -> HookScope:
         raise UserError("--hook: not inside a git work tree")
     changed = _changed_paths(root)
     tracked = _split(git_output(root, "ls-files", "-z", "--cached", "--", f":(glob)**/{MANIFEST}"))
+    deleted = [path for path in changed or () if path.rpartition("/")[2] == MANIFEST]
     scope = HookScope(root, changed, ())
-    touched = tuple(path for path in tracked if scope.touches(path.rpartition("/")[0]))
-    return HookScope(root, changed, touched)
+    touched = [path for path in tracked if scope.touches(path.rpartition("/")[0])]
+    return HookScope(root, changed, tuple(sorted({*touched, *deleted})))
 
 
 def hook_work(hook: bool, source: str | None, changed_since: str | None, paths: Sequence[str],

@@ -23,6 +23,7 @@ class EntryKind(enum.Enum):
     FILE = "file"
     SYMLINK = "symlink"
     SPECIAL = "special"  # FIFO, socket, device: never opened
+    GITLINK = "gitlink"  # a submodule or nested repository: its files belong to another repository
 
 
 class TargetKind(enum.Enum):
@@ -66,7 +67,7 @@ class Tree(Protocol):
         """Names directly inside ``directory``: files and directories (like ``os.listdir``)."""
 
     def entry_kind(self, path: str) -> EntryKind | None:
-        """What ``path`` is without following a symlink; None if absent or a directory."""
+        """What ``path`` is without following a symlink; None if absent or a directory (GITLINK for a submodule)."""
 
     def is_file(self, path: str) -> bool:
         """True for a regular file, or a symlink that resolves to one inside the tree."""
@@ -94,12 +95,35 @@ class Tree(Protocol):
 
 
 class WorkTree:
-    """The filesystem under ``root``, walked without following directory symlinks."""
+    """The filesystem under ``root``, walked without following directory symlinks.
 
-    def __init__(self, root: str, display_root: str | None = None) -> None:
+    Inside a git work tree (``nested_repositories``), a directory below the root that holds ``.git`` is
+    a submodule checkout or a nested repository: git records it as one gitlink, never its files, so the
+    walk yields it as a GITLINK entry and the files inside it do not exist for this tree.
+    """
+
+    def __init__(self, root: str, display_root: str | None = None, nested_repositories: bool = False) -> None:
         self.root = os.path.abspath(root)
         self._real_root = os.path.realpath(self.root)
         self._display_root = self.root if display_root is None else display_root
+        self._nested_repositories = nested_repositories
+        self._repository_directories: dict[str, bool] = {}
+
+    def _is_repository_directory(self, directory: str) -> bool:
+        """A directory below the root that holds ``.git`` (only looked for inside a git work tree)."""
+        if not self._nested_repositories or not directory:
+            return False
+        known = self._repository_directories.get(directory)
+        if known is None:
+            known = os.path.lexists(os.path.join(self._fs(directory), ".git"))
+            self._repository_directories[directory] = known
+        return known
+
+    def _in_nested_repository(self, path: str) -> bool:
+        if not self._nested_repositories:
+            return False
+        parts = path.split("/")
+        return any(self._is_repository_directory("/".join(parts[:depth])) for depth in range(1, len(parts)))
 
     def _fs(self, path: str) -> str:
         return os.path.join(self.root, *path.split("/")) if path else self.root
@@ -118,6 +142,10 @@ class WorkTree:
                     children = list(scan)
             except OSError as error:
                 raise UserError(f"{self.display(current)}: cannot list directory: {error.strerror}") from None
+            if current != directory and self._nested_repositories and any(c.name == ".git" for c in children):
+                self._repository_directories[current] = True
+                yield TreeEntry(current, EntryKind.GITLINK)
+                continue
             for child in children:
                 path = join(current, child.name)
                 try:
@@ -161,6 +189,8 @@ class WorkTree:
         return TargetKind.SPECIAL, target
 
     def _stat_inside(self, path: str) -> os.stat_result | None:
+        if self._in_nested_repository(path):
+            return None
         full = self._fs(path)
         try:
             info = os.lstat(full)
@@ -176,6 +206,8 @@ class WorkTree:
         return info
 
     def entry_kind(self, path: str) -> EntryKind | None:
+        if self._in_nested_repository(path):
+            return None
         try:
             mode = os.lstat(self._fs(path)).st_mode
         except OSError:
@@ -184,7 +216,9 @@ class WorkTree:
             return EntryKind.SYMLINK
         if stat.S_ISREG(mode):
             return EntryKind.FILE
-        return None if stat.S_ISDIR(mode) else EntryKind.SPECIAL
+        if stat.S_ISDIR(mode):
+            return EntryKind.GITLINK if self._is_repository_directory(path) else None
+        return EntryKind.SPECIAL
 
     def is_file(self, path: str) -> bool:
         info = self._stat_inside(path)

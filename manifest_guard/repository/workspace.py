@@ -94,8 +94,12 @@ class Workspace:
             self.repo.close()
 
     def relative(self, filesystem_path: str) -> str:
-        """A filesystem path (as the user typed it) as a tree path; outside the root is an error."""
-        absolute = os.path.realpath(os.path.join(self.cwd, filesystem_path))
+        """A filesystem path (as the user typed it) as a tree path; outside the root is an error.
+
+        A ``manifest.json`` that is a symlink names itself, not its target, as it does in discovery."""
+        absolute = os.path.normpath(os.path.join(self.cwd, filesystem_path))
+        head, name = os.path.split(absolute)
+        absolute = os.path.join(os.path.realpath(head), name) if name == MANIFEST else os.path.realpath(absolute)
         relative = os.path.relpath(absolute, self.root)
         if relative == os.pardir or relative.startswith(os.pardir + os.sep):
             raise UserError(f"{filesystem_path}: outside the repository at {self.root}")
@@ -124,15 +128,22 @@ class Workspace:
         return git_ignored_predicate(os.path.join(self.root, *app.split("/")))
 
     def manifest_candidates(self, directory: str = "") -> list[str]:
-        """Every ``manifest.json`` of the source under a directory (tracked ones in git)."""
+        """Every ``manifest.json`` under a directory of the source (tracked ones in git), with the unmerged
+        ones and the base's (a manifest deleted in the change may still need reporting)."""
+        paths = self._source_paths(directory)
         if isinstance(self.tree, GitTree):
-            paths: Iterable[str] = self.tree.paths()
-        elif self.in_git:
-            listed = run_git(self.repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-            paths = [path for path in _split_z(listed) if self.tree.is_file(path)]
-        else:
-            paths = _walk_for_manifests(self.root, directory)
+            paths = [*paths, *self.tree.unmerged]
+        if self.base is not None:
+            paths = [*paths, *self.base.paths()]
         return sorted({path for path in paths if _basename(path) == MANIFEST and under(path, directory)})
+
+    def _source_paths(self, directory: str) -> list[str]:
+        if isinstance(self.tree, GitTree):
+            return self.tree.paths()
+        if self.in_git:
+            listed = run_git(self.repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+            return [path for path in _split_z(listed) if _basename(path) == MANIFEST and self.tree.is_file(path)]
+        return _walk_for_manifests(self.root, directory)
 
     def changed_paths(self) -> set[str]:
         """Paths that differ between the base and the source (adds, modifies, deletes, renames)."""
@@ -145,6 +156,10 @@ class Workspace:
         changed = _split_z(run_git(self.repo, "diff", "--name-only", "-z", "--no-renames", self.base_name, "--"))
         untracked = _split_z(run_git(self.repo, "ls-files", "-z", "--others", "--exclude-standard"))
         return set(changed) | set(untracked)
+
+    def unmerged_under(self, directory: str) -> list[str]:
+        """Paths at or below ``directory`` with an unresolved conflict (only the index has them)."""
+        return self.tree.unmerged_under(directory) if isinstance(self.tree, GitTree) else []
 
     def base_has(self, path: str) -> bool:
         return self.base is not None and self.base.blob_id(path) is not None
@@ -189,7 +204,7 @@ def open_workspace(source: str | None, changed_since: str | None, paths: Iterabl
         if source == INDEX:
             tree = GitTree.from_index(repo, _index_file(root))
         elif source == WORKTREE:
-            tree = WorkTree(root, display_root="")
+            tree = WorkTree(root, display_root="", nested_repositories=True)
         else:
             tree = GitTree.from_revision(repo, source)
         base_name = changed_since

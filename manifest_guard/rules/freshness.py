@@ -14,7 +14,7 @@ from typing import Any
 from manifest_guard.catalogue.appmodes import WRITE_MODES
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
-from manifest_guard.engine.bundle import keep_listed
+from manifest_guard.engine.bundle import SUBMODULE_NOTE, keep_listed
 from manifest_guard.engine.compute import AppRequest, app_file_checksums
 from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum, SetRequires
 from manifest_guard.engine.environment import find_python_requires
@@ -99,8 +99,21 @@ def _bundleable(state: AppState, path: str) -> bool:
     return False
 
 
+def _submodule_holding(state: AppState, path: str) -> str | None:
+    """The app-relative submodule (gitlink) that ``path`` lies in, if any."""
+    parts = path.split("/")
+    for depth in range(1, len(parts)):
+        directory = "/".join(parts[:depth])
+        if state.tree.entry_kind(join(state.app, directory)) is EntryKind.GITLINK:
+            return directory
+    return None
+
+
 def _missing_reason(state: AppState, path: str) -> str:
     full = join(state.app, path)
+    submodule = _submodule_holding(state, path)
+    if submodule is not None:
+        return f"is inside {submodule}, {SUBMODULE_NOTE}"
     if state.tree.is_dir(full):
         return "is a directory"
     if state.tree.entry_kind(full) is not None:
@@ -224,7 +237,7 @@ def check_files(state: AppState) -> Freshness:
             message += _dependency_changes(state, path)
         proposals.append(Proposal(finding("MG101", path, message, line), SetChecksum(path, fresh)))
     deployed = [path for path in expected.files if path in listed]
-    if expected.walked and has_checksums:
+    if expected.walked:
         for path, fresh in expected.files.items():
             if path in listed:
                 continue
@@ -233,12 +246,15 @@ def check_files(state: AppState) -> Freshness:
             if state.is_new is None:
                 message = f"{shown}: not listed in the manifest (no base commit to tell whether it is new)"
                 unlisted = finding("MG103", path, message, files_line, Severity.WARNING)
-                proposals.append(Proposal(unlisted, AddFile(path, fresh)))
-                deployed.append(path)
             elif state.is_new(join(state.app, path)):
-                message = f"{shown}: new file not listed in the manifest"
-                proposals.append(Proposal(finding("MG103", path, message, files_line), AddFile(path, fresh)))
-                deployed.append(path)
+                unlisted = finding("MG103", path, f"{shown}: new file not listed in the manifest", files_line)
+            else:
+                continue
+            deployed.append(path)
+            if has_checksums:
+                proposals.append(Proposal(unlisted, AddFile(path, fresh)))
+            else:  # `files` is a list (or malformed): fix cannot add an entry, but the file is still unlisted
+                proposals.append(Proposal(dataclasses.replace(unlisted, repairable=False)))
     return Freshness(proposals, list(expected.files), deployed)
 
 
