@@ -153,13 +153,16 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
         ignored_by_git=state.ignored_by_git,
         on_symlink_escape=state.on_escape,
     )
+    # The notebook and single-notebook voila paths list extra files without a walk, and an extra file is
+    # hashed raw: the package file goes in as the package file, so its processed checksum counts too.
+    unwalked = dataclasses.replace(request, extra_files=tuple(path for path in extras if path != package))
     if appmode == NOTEBOOK_APPMODE and isinstance(entrypoint, str) and _file_kept(state, entrypoint):
-        request = dataclasses.replace(request, mode="notebook", notebook=entrypoint)
+        request = dataclasses.replace(unwalked, mode="notebook", notebook=entrypoint)
         return _Expected(app_file_checksums(state.tree, request, package, package_checksum, state.warn), accepted, True)
     if appmode == VOILA_APPMODE and _voila_single_notebook(listed, entrypoint, package):
         if not _file_kept(state, str(entrypoint)):
             return _Expected(_listed_checksums(state, extras), accepted, False)
-        request = dataclasses.replace(request, mode="voila", notebook=str(entrypoint))
+        request = dataclasses.replace(unwalked, mode="voila", notebook=str(entrypoint))
         checksums = app_file_checksums(state.tree, request, package, package_checksum, state.warn)
         return _Expected(checksums, accepted, False)
     if appmode in WALKED_MODES:
