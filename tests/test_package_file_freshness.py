@@ -98,7 +98,8 @@ def test_fix_writes_the_checksum_rsconnect_writes(git_repo: Path, tmp_path: Path
     reference = tmp_path / "reference"
     shutil.copytree(git_repo / "app", reference / "app")
     _rsconnect_write(reference, command, f"app/{target}")
-    assert _package_checksum(git_repo / "app" / "manifest.json") == _package_checksum(reference / "app" / "manifest.json")
+    expected = _package_checksum(reference / "app" / "manifest.json")
+    assert _package_checksum(git_repo / "app" / "manifest.json") == expected
     assert check_json(git_repo, "--source", "worktree", "--select", "MG1")[0] == 0
 
 

@@ -45,6 +45,7 @@ RULES: Final[dict[str, Rule]] = {
         _rule("MG102", "listed-file-missing", "error", True, "a listed file is not in the tree"),
         _rule("MG103", "unlisted-file", "error", True, "a file new in this change is not listed"),
         _rule("MG104", "python-requires-stale", "error", True, "environment.python.requires is out of date"),
+        _rule("MG105", "version-source-invalid", "error", False, "an app's Python version source does not parse"),
         _rule("MG201", "entrypoint-invalid", "error", False, "the entrypoint is missing or malformed"),
         _rule("MG202", "entrypoint-module-not-found", "error", False, "the entrypoint module is not bundled"),
         _rule("MG203", "entrypoint-syntax-error", "error", False, "the entrypoint module does not parse"),

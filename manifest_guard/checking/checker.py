@@ -19,7 +19,8 @@ from manifest_guard.rules.bundle_safety import check_bundle_safety
 from manifest_guard.rules.dependencies import check_dependencies
 from manifest_guard.rules.document import check_document
 from manifest_guard.rules.entrypoint import appmode_of, check_entrypoint, claims
-from manifest_guard.rules.freshness import AppState, check_files, check_requires, python_version_of
+from manifest_guard.rules.freshness import AppState, check_files, python_version_of
+from manifest_guard.rules.python_requires import check_requires
 from manifest_guard.rules.python_version import check_python_version
 from manifest_guard.settings.check_options import CheckOptions
 from manifest_guard.settings.selection import RuleSelection

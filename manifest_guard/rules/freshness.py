@@ -1,4 +1,4 @@
-"""MG101-MG104: does the manifest still describe the files and Python constraint of the tree?
+"""MG101-MG103: does the manifest still describe the files of the tree?
 
 The expected file set comes from the one engine (``engine.app_file_checksums``), so ``check``
 and ``write`` can never disagree about which files belong to an app or what their checksums are.
@@ -16,11 +16,11 @@ from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.bundle import keep_listed
 from manifest_guard.engine.compute import AppRequest, app_file_checksums
-from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum, SetRequires
-from manifest_guard.engine.environment import find_python_requires
+from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum
 from manifest_guard.engine.package_file import processed_requirements
 from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.foundation.checksums import md5_of_bytes
+from manifest_guard.foundation.errors import MalformedFile
 from manifest_guard.foundation.jsonpos import LoadedJson
 from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
 
@@ -142,8 +142,7 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
     accepted: dict[str, set[str]] = {}
     if package is not None and _file_kept(state, package):
         raw = state.tree.read_bytes(join(state.app, package))
-        processed = processed_requirements(raw, state.tree.display(join(state.app, package)))
-        package_checksum = md5_of_bytes(processed.encode("utf-8", "surrogateescape"))
+        package_checksum = _processed_checksum(raw, state.tree.display(join(state.app, package)))
         accepted[package] = {md5_of_bytes(raw)}
     request = AppRequest(
         mode="api",
@@ -173,6 +172,16 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
         accepted[package] = {files[package]}
         files[package] = package_checksum
     return _Expected(files, accepted, False)
+
+
+def _processed_checksum(raw: bytes, display: str) -> str:
+    """The md5 rsconnect-python writes for a package file; the raw md5 when it cannot decode the file
+    (MG302 reports that at its line)."""
+    try:
+        processed = processed_requirements(raw, display)
+    except MalformedFile:
+        return md5_of_bytes(raw)
+    return md5_of_bytes(processed.encode("utf-8", "surrogateescape"))
 
 
 def _listed_checksums(state: AppState, paths: Sequence[str]) -> dict[str, str]:
@@ -265,37 +274,6 @@ def _dependency_changes(state: AppState, path: str) -> str:
     return f"; dependencies: {changes}" if changes else ""
 
 
-def _current_requires(document: Mapping[str, Any]) -> Any:
-    environment = document.get("environment")
-    python = environment.get("python") if isinstance(environment, Mapping) else None
-    return python.get("requires") if isinstance(python, Mapping) else None
-
-
 def python_version_of(document: Mapping[str, Any]) -> Any:
     python = document.get("python")
     return python.get("version") if isinstance(python, Mapping) else None
-
-
-def check_requires(state: AppState) -> list[Proposal]:
-    """MG104: ``environment.python.requires`` against ``.python-version`` / pyproject / setup.cfg.
-
-    A manifest whose requires is ``==<python.version>`` (rsconnect's --override-python-version)
-    is left alone, and with no source file there is nothing to compare.
-    """
-    if not isinstance(state.document.get("python"), Mapping):
-        return []
-    wanted, source = find_python_requires(state.tree, state.app, state.warn)
-    if wanted is None or source is None:
-        return []
-    current = _current_requires(state.document)
-    if current == wanted or (isinstance(current, str) and current == f"=={python_version_of(state.document)}"):
-        return []
-    manifest = state.display(state.manifest)
-    nearest = [("environment", "python", "requires"), ("environment", "python"), ("environment",), ("python",)]
-    line = next((state.loaded.lines[path] for path in nearest if path in state.loaded.lines), 1)
-    shown = "missing" if current is None else repr(current)
-    message = (
-        f"environment.python.requires is {shown} but {state.display(source)} says {wanted!r}"
-    )
-    finding = Finding("MG104", manifest, manifest, line, message, subject="environment.python.requires")
-    return [Proposal(finding, SetRequires(wanted))]
