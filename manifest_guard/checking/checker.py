@@ -117,6 +117,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         display=workspace.display,
         excludes=(*options.config.exclude, *(app_config.exclude if app_config else ())),
         ignored_by_git=workspace.ignored_predicate(app),
+        would_ignore=workspace.would_ignore(app),
         is_new=None if workspace.base is None else (lambda path: not workspace.base_has(path)),
         warn=warn,
         base=workspace.base,

@@ -138,8 +138,8 @@ def _result_key(run: Run, options: CheckOptions, manifest: str) -> str | None:
         return None
     app = manifest.rpartition("/")[0]
     base = workspace.base.fingerprint(app) if workspace.base is not None else None
-    return result_key(options, f"{workspace.source} {workspace.base_name}", workspace.tree.fingerprint(app), base,
-                      manifest)  # fmt: skip
+    source = f"{workspace.source} {workspace.base_name} {workspace.ignore_fingerprint(app)}"
+    return result_key(options, source, workspace.tree.fingerprint(app), base, manifest)
 
 
 def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:

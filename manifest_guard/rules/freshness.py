@@ -45,7 +45,8 @@ class AppState:
     loaded: LoadedJson
     display: Callable[[str], str]  # tree path -> reported path
     excludes: Sequence[str] = ()
-    ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
+    ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)  # ignored files on disk
+    would_ignore: Callable[[str], bool] = field(default=lambda _path: False)  # the checked tree's ignore rules
     is_new: Callable[[str], bool] | None = None  # None: no base to tell
     warn: Warn = field(default=lambda _message: None)
     on_escape: Callable[[str], None] | None = None  # receives tree paths of symlinks leaving the app
@@ -99,14 +100,20 @@ def _bundleable(state: AppState, path: str) -> bool:
     return False
 
 
+IGNORED_ADVICE = ("so Connect's git import will not have it: build it before deploying (not from git), commit it "
+                  "(`git add -f`), or drop it from the manifest")  # fmt: skip
+
+
 def _missing_reason(state: AppState, path: str) -> str:
     full = join(state.app, path)
     if state.tree.is_dir(full):
         return "is a directory"
     if state.tree.entry_kind(full) is not None:
         if state.ignored_by_git(path):
-            return "is ignored by git, so Connect's git import will not have it"
+            return f"is ignored by git, {IGNORED_ADVICE}"
         return "is not a regular file (special file or broken symlink)"
+    if state.would_ignore(path):
+        return f"is not in {state.source_label} and git ignores it, {IGNORED_ADVICE}"
     return f"is not in {state.source_label}"
 
 
