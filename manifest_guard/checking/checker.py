@@ -40,6 +40,7 @@ class ManifestOutcome:
     document: Mapping[str, Any] | None = None
     source_bytes: bytes = b""
     fixed_bytes: bytes | None = None  # None: nothing fix can change
+    cacheable: bool = True  # False when a rule read the work tree beside the checked tree
     blocked: str | None = None  # why fix must not rewrite this manifest
 
 
@@ -107,6 +108,12 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         findings = [p.finding for p in _select(document_proposals, options.selection, app_ignore)]
         return ManifestOutcome(manifest, ManifestResult(display, None, _status(findings) if findings else "invalid"),
                                findings, source_bytes=raw, blocked="it is not a JSON object")  # fmt: skip
+    consulted_disk: list[bool] = []
+
+    def disk_only() -> frozenset[str]:
+        consulted_disk.append(True)
+        return workspace.disk_only_files(app)
+
     state = AppState(
         tree=workspace.tree,
         source_label=workspace.label,
@@ -118,6 +125,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         excludes=(*options.config.exclude, *(app_config.exclude if app_config else ())),
         ignored_by_git=workspace.ignored_predicate(app),
         would_ignore=workspace.would_ignore(app),
+        disk_only=disk_only,
         is_new=None if workspace.base is None else (lambda path: not workspace.base_has(path)),
         warn=warn,
         base=workspace.base,
@@ -138,6 +146,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         order,
         document,
         raw,
+        cacheable=not consulted_disk,
     )
     if loaded.duplicates:
         outcome.blocked = "it repeats keys (MG003); rewriting it would silently drop one of them"

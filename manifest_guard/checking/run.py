@@ -169,7 +169,7 @@ def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
             report.errors.append(f"{shown}: {failure.message}")
             report.manifests.append(ManifestResult(shown, None, "error"))
             continue
-        if results is not None and key is not None:
+        if results is not None and key is not None and outcome.cacheable:
             from manifest_guard.caches.results import CachedResult
 
             results.store(key, CachedResult(outcome.result, outcome.findings, warnings))

@@ -132,6 +132,15 @@ class Workspace:
             return lambda _path: False
         return git_ignored_predicate(os.path.join(self.root, *app.split("/")))
 
+    def disk_only_files(self, app: str) -> frozenset[str]:
+        """Files under ``app`` (app-relative) that exist in the work tree but not in the index: created
+        and never ``git add``-ed (ignored files excluded). Only the index source has such files."""
+        if self.source != INDEX or not self.in_git:
+            return frozenset()
+        listed = run_git(self.repo, "ls-files", "-z", "--others", "--exclude-standard", "--", app or ".")
+        prefix = f"{app}/" if app else ""
+        return frozenset(path[len(prefix) :] for path in _split_z(listed) if path.startswith(prefix))
+
     def would_ignore(self, app: str) -> Callable[[str], bool]:
         """Paths relative to ``app`` that the checked tree's ignore rules ignore, whether or not they
         exist: why a listed file is missing from the index, a revision or a fresh clone."""

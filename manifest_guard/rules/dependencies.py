@@ -29,6 +29,7 @@ from manifest_guard.readers.requirements import RequirementsFile, read_requireme
 from manifest_guard.repository.trees import join
 from manifest_guard.rules.entrypoint import appmode_of
 from manifest_guard.rules.freshness import AppState, package_file_of, python_version_of
+from manifest_guard.rules.uncommitted_modules import uncommitted_message, uncommitted_module_file
 
 REQUIREMENTS_SUFFIXES = (".txt", ".in")
 TEST_DIRECTORIES = ("tests", "test", "testing")
@@ -157,6 +158,11 @@ def _coverage(app: _App, requirements: RequirementsFile) -> None:
         if subject in reported:
             continue
         reported.add(subject)
+        uncommitted = uncommitted_module_file(app.state, use)
+        if uncommitted is not None:
+            message = uncommitted_message(app.state, use, uncommitted)
+            app.report("MG308", use.path, use.line, message, use.top, Severity.ERROR)
+            continue
         app.report("MG304", use.path, use.line, _missing_message(app, use, subject, minor), subject, Severity.WARNING)
     if requirements.frozen:
         return  # a lock file lists every transitive dependency: "unused" would be noise

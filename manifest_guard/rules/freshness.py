@@ -47,6 +47,7 @@ class AppState:
     excludes: Sequence[str] = ()
     ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)  # ignored files on disk
     would_ignore: Callable[[str], bool] = field(default=lambda _path: False)  # the checked tree's ignore rules
+    disk_only: Callable[[], frozenset[str]] = field(default=frozenset)  # app files on disk, not in the tree
     is_new: Callable[[str], bool] | None = None  # None: no base to tell
     warn: Warn = field(default=lambda _message: None)
     on_escape: Callable[[str], None] | None = None  # receives tree paths of symlinks leaving the app
