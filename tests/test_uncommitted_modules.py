@@ -55,4 +55,5 @@ def test_a_module_on_disk_nowhere_is_still_a_missing_dependency(git_repo: Path) 
     assert {f["code"] for f in dependency_findings(git_repo)[1]} == {"MG308"}
     (git_repo / APP / "scoring.py").unlink()
     code, findings = dependency_findings(git_repo)
+    assert code == 1
     assert sorted((f["code"], f["subject"]) for f in findings) == [("MG304", "scoring"), ("MG308", "widgets")]
