@@ -13,6 +13,7 @@ from typing import Any
 
 from manifest_guard.catalogue.appmodes import WRITE_MODES
 from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.documentation_files import documentation_kinds
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.bundle import keep_listed
 from manifest_guard.engine.compute import AppRequest, app_file_checksums
@@ -245,6 +246,7 @@ def check_files(state: AppState) -> Freshness:
         proposals.append(Proposal(finding("MG101", path, message, line), SetChecksum(path, fresh)))
     deployed = [path for path in expected.files if path in listed]
     if expected.walked and has_checksums:
+        left_out = _documentation_left_out(state, expected.files, listed)
         for path, fresh in expected.files.items():
             if path in listed:
                 continue
@@ -255,11 +257,34 @@ def check_files(state: AppState) -> Freshness:
                 unlisted = finding("MG103", path, message, files_line, Severity.WARNING)
                 proposals.append(Proposal(unlisted, AddFile(path, fresh)))
                 deployed.append(path)
-            elif state.is_new(join(state.app, path)):
+            elif not state.is_new(join(state.app, path)):
+                continue  # unlisted at the base: the author's choice
+            elif documentation_kinds(path) & left_out.keys():
+                kind = sorted(documentation_kinds(path) & left_out.keys())[0]
+                message = (f"{shown}: new file not listed in the manifest, like {left_out[kind]} (a {kind} file "
+                           "the manifest leaves out); list it if the app reads it")  # fmt: skip
+                proposals.append(Proposal(finding("MG103", path, message, files_line, Severity.WARNING)))
+            else:
                 message = f"{shown}: new file not listed in the manifest"
                 proposals.append(Proposal(finding("MG103", path, message, files_line), AddFile(path, fresh)))
                 deployed.append(path)
     return Freshness(proposals, list(expected.files), deployed)
+
+
+def _documentation_left_out(state: AppState, expected: Mapping[str, str], listed: Mapping[str, Any]) -> dict[str, str]:
+    """Documentation kinds (README, CHANGELOG, Markdown, ...) of which the manifest already leaves a
+    committed file out (kind -> one such file): a curated manifest's deliberate choice."""
+    if state.is_new is None:
+        return {}
+    is_new = state.is_new
+    left_out: dict[str, str] = {}
+    for path in expected:
+        if path in listed or not documentation_kinds(path):
+            continue
+        if not is_new(join(state.app, path)):
+            for kind in documentation_kinds(path):
+                left_out.setdefault(kind, path)
+    return left_out
 
 
 def _dependency_changes(state: AppState, path: str) -> str:
