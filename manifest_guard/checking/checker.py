@@ -130,6 +130,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         warn=warn,
         base=workspace.base,
         known_first_party=options.config.known_first_party,
+        dev_files=options.config.dev_files,
         dependency_map=options.config.dependency_map,
         large_file_mb=options.config.large_file_mb,
     )

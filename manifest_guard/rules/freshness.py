@@ -54,6 +54,7 @@ class AppState:
     on_escape: Callable[[str], None] | None = None  # receives tree paths of symlinks leaving the app
     base: Tree | None = None  # the tree "new" is measured against (HEAD for the index), for dependency diffs
     known_first_party: Sequence[str] = ()
+    dev_files: Sequence[str] | None = None  # gitignore patterns of development files; None: the defaults
     dependency_map: Mapping[str, Sequence[str]] = field(default_factory=dict)
     large_file_mb: float = 100.0
 
