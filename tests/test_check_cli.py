@@ -155,14 +155,15 @@ def test_override_python_version_requires_is_left_alone(git_repo: Path) -> None:
     assert run_manifest_guard(["write", "-o", *flags, "flask", APP], git_repo).code == 0
     written = load(git_repo / MANIFEST)
     assert (written["python"]["version"], written["environment"]["python"]["requires"]) == ("3.11.4", "==3.11.4")
-    commit_all(git_repo)
+    stage(git_repo)  # no commit: no base, so a difference would be a warning
     code, report = check_json(git_repo, "--strict")
     assert (code, report["findings"]) == (0, [])
     # the exemption is for requires == '==<python.version>' only
     edit_manifest(git_repo / MANIFEST, set_python_version("3.11.5"))
     stage(git_repo)
-    code, report = check_json(git_repo)
+    code, report = check_json(git_repo, "--strict")
     assert (code, codes(report)) == (1, [("MG104", "environment.python.requires"), ("MG402", "python.version")])
+    assert {finding["severity"] for finding in report["findings"]} == {"warning"}
 
 
 def test_pyproject_requires_python_change(git_repo: Path) -> None:
@@ -213,7 +214,7 @@ def test_requires_without_any_source_file_is_quiet(git_repo: Path) -> None:
 def test_fix_adds_a_missing_environment_after_python(repo: Path) -> None:
     written = (repo / MANIFEST).read_bytes()  # what `write` (MACHINE flags) gives for this app
     edit_manifest(repo / MANIFEST, lambda document: document.pop("environment"))
-    commit_all(repo, "no environment")
+    stage(repo)  # new in the change: an error
     code, report = check_json(repo)
     assert (code, codes(report)) == (1, [("MG104", "environment.python.requires")])
     assert "is missing but apps/hello/.python-version says '~=3.11.0'" in report["findings"][0]["message"]

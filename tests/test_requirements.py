@@ -121,9 +121,14 @@ def test_local_requirements_are_flagged(text: str) -> None:
     assert result is not None and result.problems == [] and [r.local for r in result.requirements] == [True]
 
 
-def test_not_utf8_is_a_problem_not_a_crash() -> None:
+def test_not_utf8_is_a_problem_at_its_line_not_a_crash() -> None:
     result = read_requirements(lambda path: b"flask\n\xff\xfe\x00bad\n" if path == "r.txt" else None, "r.txt")
-    assert result is not None and result.problems[0].line == 1
+    assert result is not None and [(p.line, "not valid UTF-8" in p.message) for p in result.problems] == [(2, True)]
+
+
+def test_a_nul_byte_is_a_problem_at_its_line() -> None:
+    result = read_requirements(lambda path: b"flask\n# fine\nnum\x00py\n\x00\n" if path == "r.txt" else None, "r.txt")
+    assert result is not None and [(p.line, "NUL" in p.message) for p in result.problems] == [(3, True)]
 
 
 def test_frozen_files_are_recognised() -> None:

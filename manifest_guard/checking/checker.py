@@ -20,7 +20,8 @@ from manifest_guard.rules.bundle_safety import check_bundle_safety
 from manifest_guard.rules.dependencies import check_dependencies
 from manifest_guard.rules.document import check_document
 from manifest_guard.rules.entrypoint import appmode_of, check_entrypoint, claims
-from manifest_guard.rules.freshness import AppState, check_files, check_requires, python_version_of
+from manifest_guard.rules.freshness import AppState, check_files, python_version_of
+from manifest_guard.rules.python_requires import check_requires
 from manifest_guard.rules.python_version import check_python_version
 from manifest_guard.settings.check_options import CheckOptions
 from manifest_guard.settings.selection import RuleSelection
@@ -40,6 +41,7 @@ class ManifestOutcome:
     document: Mapping[str, Any] | None = None
     source_bytes: bytes = b""
     fixed_bytes: bytes | None = None  # None: nothing fix can change
+    cacheable: bool = True  # False when a rule read the work tree beside the checked tree
     blocked: str | None = None  # why fix must not rewrite this manifest
 
 
@@ -162,6 +164,12 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         findings = [p.finding for p in _select(document_proposals, options.selection, app_ignore)]
         return ManifestOutcome(manifest, ManifestResult(display, None, _status(findings) if findings else "invalid"),
                                findings, source_bytes=raw, blocked="it is not a JSON object")  # fmt: skip
+    consulted_disk: list[bool] = []
+
+    def disk_only() -> frozenset[str]:
+        consulted_disk.append(True)
+        return workspace.disk_only_files(app)
+
     state = AppState(
         tree=workspace.tree,
         source_label=workspace.label,
@@ -172,10 +180,13 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         display=workspace.display,
         excludes=(*options.config.exclude, *(app_config.exclude if app_config else ())),
         ignored_by_git=workspace.ignored_predicate(app),
+        would_ignore=workspace.would_ignore(app),
+        disk_only=disk_only,
         is_new=None if workspace.base is None else (lambda path: not workspace.base_has(path)),
         warn=warn,
         base=workspace.base,
         known_first_party=options.config.known_first_party,
+        dev_files=options.config.dev_files,
         dependency_map=options.config.dependency_map,
         large_file_mb=options.config.large_file_mb,
     )
@@ -192,6 +203,7 @@ def check_manifest(workspace: Workspace, manifest: str, options: CheckOptions, w
         order,
         document,
         raw,
+        cacheable=not consulted_disk,
     )
     if loaded.duplicates:
         outcome.blocked = "it repeats keys (MG003); rewriting it would silently drop one of them"

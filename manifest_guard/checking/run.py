@@ -123,8 +123,8 @@ def _result_key(run: Run, options: CheckOptions, manifest: str) -> str | None:
         return None  # its content may come from outside the app, which the key does not cover
     app = manifest.rpartition("/")[0]
     base = workspace.base.fingerprint(app) if workspace.base is not None else None
-    return result_key(options, f"{workspace.source} {workspace.base_name}", workspace.tree.fingerprint(app), base,
-                      manifest)  # fmt: skip
+    source = f"{workspace.source} {workspace.base_name} {workspace.ignore_fingerprint(app)}"
+    return result_key(options, source, workspace.tree.fingerprint(app), base, manifest)
 
 
 def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
@@ -154,7 +154,7 @@ def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
             report.errors.append(f"{shown}: {failure.message}")
             report.manifests.append(ManifestResult(shown, None, "error"))
             continue
-        if results is not None and key is not None:
+        if results is not None and key is not None and outcome.cacheable:
             from manifest_guard.caches.results import CachedResult
 
             results.store(key, CachedResult(outcome.result, outcome.findings, warnings))

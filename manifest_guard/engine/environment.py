@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from manifest_guard.foundation.errors import UserError
+from manifest_guard.foundation.errors import MalformedFile, UserError
 from manifest_guard.foundation.textdecode import decode_text
 from manifest_guard.foundation.tomlfile import parse_toml
 from manifest_guard.repository.trees import Tree, join
@@ -62,7 +62,7 @@ def _from_python_version_file(data: bytes, display: str) -> Any:
 def _from_pyproject(data: bytes, display: str) -> Any:
     project = parse_toml(data, display).get("project", {})
     if not isinstance(project, dict):
-        raise UserError(f"{display}: [project] is not a table")
+        raise MalformedFile(f"{display}: [project] is not a table", display, None, "[project] is not a table")
     return project.get("requires-python")
 
 
@@ -72,8 +72,17 @@ def _from_setup_cfg(data: bytes, display: str) -> Any:
         parser.read_string(decode_text(data, display), source=display)
         return parser.get("options", "python_requires", fallback=None)
     except configparser.Error as error:
-        message = " ".join(str(error).split())
-        raise UserError(f"{display}: invalid setup.cfg: {message}") from None
+        detail = "invalid setup.cfg: " + " ".join(str(error).split())
+        raise MalformedFile(f"{display}: {detail}", display, _error_line(error), detail) from None
+
+
+def _error_line(error: configparser.Error) -> int | None:
+    """The first line configparser blames (its errors carry it in one of two shapes)."""
+    line = getattr(error, "lineno", None)
+    if isinstance(line, int):
+        return line
+    errors = getattr(error, "errors", None)
+    return errors[0][0] if errors and isinstance(errors[0][0], int) else None
 
 
 _READERS = {
@@ -107,6 +116,22 @@ def find_python_requires(tree: Tree, app: str, warn: Warn) -> tuple[Any, str | N
         if value:
             return value, path
     return None, None
+
+
+def malformed_version_sources(tree: Tree, app: str) -> list[tuple[str, MalformedFile]]:
+    """Every version source of the app (tree path, problem) that does not decode or parse, whether or
+    not it is the one rsconnect-python reads."""
+    problems = []
+    for name in VERSION_SOURCES:
+        path = join(app, name)
+        if tree.is_file(path):
+            try:
+                _READERS[name](tree.read_bytes(path), tree.display(path))
+            except MalformedFile as problem:
+                problems.append((path, problem))
+            except InvalidConstraint:
+                continue  # usable text, unusable value: find_python_requires warns and skips it
+    return problems
 
 
 @dataclass(frozen=True)

@@ -315,10 +315,18 @@ class _Reader:
         self.result.files.append(path)
         try:
             text = decode(data)
-            self.texts.append(text)
-        except (UnicodeDecodeError, LookupError):
-            self.problem(path, 1, "is not valid UTF-8 (pip would fail to read it)")
+        except UnicodeDecodeError as error:
+            bad_line = data[: error.start].count(b"\n") + 1
+            self.problem(path, bad_line, f"is not valid UTF-8 (byte offset {error.start}): pip would fail to read it")
             return True
+        except LookupError:
+            self.problem(path, 1, "declares an encoding Python does not know: pip would fail to read it")
+            return True
+        if "\x00" in text:
+            nul_line = text[: text.index("\x00")].count("\n") + 1
+            self.problem(path, nul_line, "holds a NUL byte (a binary or UTF-16 file?): pip would fail to read it")
+            return True
+        self.texts.append(text)
         for number, line in logical_lines(text):
             self.line(path, number, line, constraint, (*stack, path))
         return True

@@ -19,6 +19,12 @@ from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.git_trees import GitTree
 from manifest_guard.repository.gitignored import git_ignored_predicate
 from manifest_guard.repository.hook_scope import git_output, under
+from manifest_guard.repository.ignore_rules import (
+    TreeIgnoreRules,
+    exclude_digest,
+    repository_exclude_files,
+    under_app,
+)
 from manifest_guard.repository.trees import Tree, WorkTree
 
 MANIFEST: Final = "manifest.json"
@@ -81,6 +87,9 @@ class Workspace:
     blobs: BlobCache | None = None  # md5 and size by blob id, shared by the source and base trees
     validated: ValidManifests | None = None  # manifests known to pass the schema (git repositories only)
     results: ResultCache | None = None  # check results of unchanged apps (git repositories only)
+    _ignore_rules: TreeIgnoreRules | None = None
+    _excludes: list[str] | None = None
+    _excludes_digest: str | None = None
 
     @property
     def in_git(self) -> bool:
@@ -126,6 +135,42 @@ class Workspace:
         if self.source != WORKTREE or not self.in_git:
             return lambda _path: False
         return git_ignored_predicate(os.path.join(self.root, *app.split("/")))
+
+    def disk_only_files(self, app: str) -> frozenset[str]:
+        """Files under ``app`` (app-relative) that exist in the work tree but not in the index: created
+        and never ``git add``-ed (ignored files excluded). Only the index source has such files."""
+        if self.source != INDEX or not self.in_git:
+            return frozenset()
+        listed = run_git(self.repo, "ls-files", "-z", "--others", "--exclude-standard", "--", app or ".")
+        prefix = f"{app}/" if app else ""
+        return frozenset(path[len(prefix) :] for path in _split_z(listed) if path.startswith(prefix))
+
+    def would_ignore(self, app: str) -> Callable[[str], bool]:
+        """Paths relative to ``app`` that the checked tree's ignore rules ignore, whether or not they
+        exist: why a listed file is missing from the index, a revision or a fresh clone."""
+        if not self.in_git:
+            return lambda _path: False
+        return under_app(self._tree_ignore_rules, app)
+
+    def ignore_fingerprint(self, app: str) -> str:
+        """What ``would_ignore`` reads outside the app: the ancestors' ``.gitignore`` blobs and the
+        repository's exclude files (a result cache key must cover it)."""
+        assert isinstance(self.tree, GitTree) and self.in_git
+        parts = app.split("/") if app else []
+        blobs = [self.tree.blob_id("/".join([*parts[:depth], ".gitignore"])) or "-" for depth in range(len(parts))]
+        if self._excludes_digest is None:
+            self._excludes_digest = " ".join(exclude_digest(path) for path in self._exclude_files())
+        return " ".join([*blobs, self._excludes_digest])
+
+    def _tree_ignore_rules(self) -> TreeIgnoreRules:
+        if self._ignore_rules is None:
+            self._ignore_rules = TreeIgnoreRules(self.tree, self._exclude_files())
+        return self._ignore_rules
+
+    def _exclude_files(self) -> list[str]:
+        if self._excludes is None:
+            self._excludes = repository_exclude_files(self.repo)
+        return self._excludes
 
     def manifest_candidates(self, directory: str = "") -> list[str]:
         """Every ``manifest.json`` under a directory of the source (tracked ones in git), with the unmerged

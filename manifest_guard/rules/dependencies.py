@@ -12,6 +12,7 @@ from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.edits import Proposal
 from manifest_guard.readers.appmodules import AppModules
+from manifest_guard.readers.dev_files import DEFAULT_DEV_FILES, DevFiles
 from manifest_guard.readers.distributions import (
     FRAMEWORKS,
     RUNTIME_ONLY,
@@ -29,6 +30,7 @@ from manifest_guard.readers.requirements import RequirementsFile, read_requireme
 from manifest_guard.repository.trees import join
 from manifest_guard.rules.entrypoint import appmode_of
 from manifest_guard.rules.freshness import AppState, package_file_of, python_version_of
+from manifest_guard.rules.uncommitted_modules import uncommitted_message, uncommitted_module_file
 
 REQUIREMENTS_SUFFIXES = (".txt", ".in")
 TEST_DIRECTORIES = ("tests", "test", "testing")
@@ -109,17 +111,30 @@ def _is_test_file(path: str) -> bool:
         or name.endswith("_test.py")
 
 
+def _file_imports(app: _App, path: str) -> list[ImportUse]:
+    if path.endswith(".py"):
+        parsed = app.modules.parse(path)
+        return python_imports(parsed, app.modules.source(path), path) if isinstance(parsed, ast.Module) else []
+    return notebook_imports(app.read(path) or b"", path) if path.endswith(".ipynb") else []
+
+
 def _imports(app: _App) -> list[ImportUse]:
+    """Imports of the app's code: not tests, and not development files unless the app imports them."""
+    patterns = app.state.dev_files
+    dev = DevFiles(DEFAULT_DEV_FILES if patterns is None else patterns)
     found: list[ImportUse] = []
+    development: list[str] = []
     for path in sorted(app.bundle):
         if _is_test_file(path):
             continue
-        if path.endswith(".py"):
-            parsed = app.modules.parse(path)
-            if isinstance(parsed, ast.Module):
-                found.extend(python_imports(parsed, app.modules.source(path), path))
-        elif path.endswith(".ipynb"):
-            found.extend(notebook_imports(app.read(path) or b"", path))
+        if dev.matches(path):
+            development.append(path)
+            continue
+        found.extend(_file_imports(app, path))
+    imported = {use.module for use in found}
+    for path in development:
+        if dev.imported_by_app(path, imported):
+            found.extend(_file_imports(app, path))
     return found
 
 
@@ -157,6 +172,11 @@ def _coverage(app: _App, requirements: RequirementsFile) -> None:
         if subject in reported:
             continue
         reported.add(subject)
+        uncommitted = uncommitted_module_file(app.state, use)
+        if uncommitted is not None:
+            message = uncommitted_message(app.state, use, uncommitted)
+            app.report("MG308", use.path, use.line, message, use.top, Severity.ERROR)
+            continue
         app.report("MG304", use.path, use.line, _missing_message(app, use, subject, minor), subject, Severity.WARNING)
     if requirements.frozen:
         return  # a lock file lists every transitive dependency: "unused" would be noise

@@ -1,4 +1,4 @@
-"""MG101-MG104: does the manifest still describe the files and Python constraint of the tree?
+"""MG101-MG103: does the manifest still describe the files of the tree?
 
 The expected file set comes from the one engine (``engine.app_file_checksums``), so ``check``
 and ``write`` can never disagree about which files belong to an app or what their checksums are.
@@ -13,14 +13,15 @@ from typing import Any
 
 from manifest_guard.catalogue.appmodes import WRITE_MODES
 from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.documentation_files import documentation_kinds
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.bundle import SUBMODULE_NOTE, keep_listed
 from manifest_guard.engine.compute import AppRequest, app_file_checksums
-from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum, SetRequires
-from manifest_guard.engine.environment import find_python_requires
+from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum
 from manifest_guard.engine.package_file import processed_requirements
 from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.foundation.checksums import md5_of_bytes
+from manifest_guard.foundation.errors import MalformedFile
 from manifest_guard.foundation.jsonpos import LoadedJson
 from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
 
@@ -45,12 +46,15 @@ class AppState:
     loaded: LoadedJson
     display: Callable[[str], str]  # tree path -> reported path
     excludes: Sequence[str] = ()
-    ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
+    ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)  # ignored files on disk
+    would_ignore: Callable[[str], bool] = field(default=lambda _path: False)  # the checked tree's ignore rules
+    disk_only: Callable[[], frozenset[str]] = field(default=frozenset)  # app files on disk, not in the tree
     is_new: Callable[[str], bool] | None = None  # None: no base to tell
     warn: Warn = field(default=lambda _message: None)
     on_escape: Callable[[str], None] | None = None  # receives tree paths of symlinks leaving the app
     base: Tree | None = None  # the tree "new" is measured against (HEAD for the index), for dependency diffs
     known_first_party: Sequence[str] = ()
+    dev_files: Sequence[str] | None = None  # gitignore patterns of development files; None: the defaults
     dependency_map: Mapping[str, Sequence[str]] = field(default_factory=dict)
     large_file_mb: float = 100.0
 
@@ -109,6 +113,10 @@ def _submodule_holding(state: AppState, path: str) -> str | None:
     return None
 
 
+IGNORED_ADVICE = ("so Connect's git import will not have it: build it before deploying (not from git), commit it "
+                  "(`git add -f`), or drop it from the manifest")  # fmt: skip
+
+
 def _missing_reason(state: AppState, path: str) -> str:
     full = join(state.app, path)
     submodule = _submodule_holding(state, path)
@@ -118,8 +126,10 @@ def _missing_reason(state: AppState, path: str) -> str:
         return "is a directory"
     if state.tree.entry_kind(full) is not None:
         if state.ignored_by_git(path):
-            return "is ignored by git, so Connect's git import will not have it"
+            return f"is ignored by git, {IGNORED_ADVICE}"
         return "is not a regular file (special file or broken symlink)"
+    if state.would_ignore(path):
+        return f"is not in {state.source_label} and git ignores it, {IGNORED_ADVICE}"
     return f"is not in {state.source_label}"
 
 
@@ -155,8 +165,7 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
     accepted: dict[str, set[str]] = {}
     if package is not None and _file_kept(state, package):
         raw = state.tree.read_bytes(join(state.app, package))
-        processed = processed_requirements(raw, state.tree.display(join(state.app, package)))
-        package_checksum = md5_of_bytes(processed.encode("utf-8", "surrogateescape"))
+        package_checksum = _processed_checksum(raw, state.tree.display(join(state.app, package)))
         accepted[package] = {md5_of_bytes(raw)}
     request = AppRequest(
         mode="api",
@@ -166,13 +175,16 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
         ignored_by_git=state.ignored_by_git,
         on_symlink_escape=state.on_escape,
     )
+    # The notebook and single-notebook voila paths list extra files without a walk, and an extra file is
+    # hashed raw: the package file goes in as the package file, so its processed checksum counts too.
+    unwalked = dataclasses.replace(request, extra_files=tuple(path for path in extras if path != package))
     if appmode == NOTEBOOK_APPMODE and isinstance(entrypoint, str) and _file_kept(state, entrypoint):
-        request = dataclasses.replace(request, mode="notebook", notebook=entrypoint)
+        request = dataclasses.replace(unwalked, mode="notebook", notebook=entrypoint)
         return _Expected(app_file_checksums(state.tree, request, package, package_checksum, state.warn), accepted, True)
     if appmode == VOILA_APPMODE and _voila_single_notebook(listed, entrypoint, package):
         if not _file_kept(state, str(entrypoint)):
             return _Expected(_listed_checksums(state, extras), accepted, False)
-        request = dataclasses.replace(request, mode="voila", notebook=str(entrypoint))
+        request = dataclasses.replace(unwalked, mode="voila", notebook=str(entrypoint))
         checksums = app_file_checksums(state.tree, request, package, package_checksum, state.warn)
         return _Expected(checksums, accepted, False)
     if appmode in WALKED_MODES:
@@ -183,6 +195,16 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
         accepted[package] = {files[package]}
         files[package] = package_checksum
     return _Expected(files, accepted, False)
+
+
+def _processed_checksum(raw: bytes, display: str) -> str:
+    """The md5 rsconnect-python writes for a package file; the raw md5 when it cannot decode the file
+    (MG302 reports that at its line)."""
+    try:
+        processed = processed_requirements(raw, display)
+    except MalformedFile:
+        return md5_of_bytes(raw)
+    return md5_of_bytes(processed.encode("utf-8", "surrogateescape"))
 
 
 def _listed_checksums(state: AppState, paths: Sequence[str]) -> dict[str, str]:
@@ -238,6 +260,7 @@ def check_files(state: AppState) -> Freshness:
         proposals.append(Proposal(finding("MG101", path, message, line), SetChecksum(path, fresh)))
     deployed = [path for path in expected.files if path in listed]
     if expected.walked:
+        left_out = _documentation_left_out(state, expected.files, listed)
         for path, fresh in expected.files.items():
             if path in listed:
                 continue
@@ -246,16 +269,38 @@ def check_files(state: AppState) -> Freshness:
             if state.is_new is None:
                 message = f"{shown}: not listed in the manifest (no base commit to tell whether it is new)"
                 unlisted = finding("MG103", path, message, files_line, Severity.WARNING)
-            elif state.is_new(join(state.app, path)):
-                unlisted = finding("MG103", path, f"{shown}: new file not listed in the manifest", files_line)
-            else:
+            elif not state.is_new(join(state.app, path)):
+                continue  # unlisted at the base: the author's choice
+            elif documentation_kinds(path) & left_out.keys():
+                kind = sorted(documentation_kinds(path) & left_out.keys())[0]
+                message = (f"{shown}: new file not listed in the manifest, like {left_out[kind]} (a {kind} file "
+                           "the manifest leaves out); list it if the app reads it")  # fmt: skip
+                proposals.append(Proposal(finding("MG103", path, message, files_line, Severity.WARNING)))
                 continue
+            else:
+                unlisted = finding("MG103", path, f"{shown}: new file not listed in the manifest", files_line)
             deployed.append(path)
             if has_checksums:
                 proposals.append(Proposal(unlisted, AddFile(path, fresh)))
             else:  # `files` is a list (or malformed): fix cannot add an entry, but the file is still unlisted
                 proposals.append(Proposal(dataclasses.replace(unlisted, repairable=False)))
     return Freshness(proposals, list(expected.files), deployed)
+
+
+def _documentation_left_out(state: AppState, expected: Mapping[str, str], listed: Mapping[str, Any]) -> dict[str, str]:
+    """Documentation kinds (README, CHANGELOG, Markdown, ...) of which the manifest already leaves a
+    committed file out (kind -> one such file): a curated manifest's deliberate choice."""
+    if state.is_new is None:
+        return {}
+    is_new = state.is_new
+    left_out: dict[str, str] = {}
+    for path in expected:
+        if path in listed or not documentation_kinds(path):
+            continue
+        if not is_new(join(state.app, path)):
+            for kind in documentation_kinds(path):
+                left_out.setdefault(kind, path)
+    return left_out
 
 
 def _dependency_changes(state: AppState, path: str) -> str:
@@ -278,37 +323,6 @@ def _dependency_changes(state: AppState, path: str) -> str:
     return f"; dependencies: {changes}" if changes else ""
 
 
-def _current_requires(document: Mapping[str, Any]) -> Any:
-    environment = document.get("environment")
-    python = environment.get("python") if isinstance(environment, Mapping) else None
-    return python.get("requires") if isinstance(python, Mapping) else None
-
-
 def python_version_of(document: Mapping[str, Any]) -> Any:
     python = document.get("python")
     return python.get("version") if isinstance(python, Mapping) else None
-
-
-def check_requires(state: AppState) -> list[Proposal]:
-    """MG104: ``environment.python.requires`` against ``.python-version`` / pyproject / setup.cfg.
-
-    A manifest whose requires is ``==<python.version>`` (rsconnect's --override-python-version)
-    is left alone, and with no source file there is nothing to compare.
-    """
-    if not isinstance(state.document.get("python"), Mapping):
-        return []
-    wanted, source = find_python_requires(state.tree, state.app, state.warn)
-    if wanted is None or source is None:
-        return []
-    current = _current_requires(state.document)
-    if current == wanted or (isinstance(current, str) and current == f"=={python_version_of(state.document)}"):
-        return []
-    manifest = state.display(state.manifest)
-    nearest = [("environment", "python", "requires"), ("environment", "python"), ("environment",), ("python",)]
-    line = next((state.loaded.lines[path] for path in nearest if path in state.loaded.lines), 1)
-    shown = "missing" if current is None else repr(current)
-    message = (
-        f"environment.python.requires is {shown} but {state.display(source)} says {wanted!r}"
-    )
-    finding = Finding("MG104", manifest, manifest, line, message, subject="environment.python.requires")
-    return [Proposal(finding, SetRequires(wanted))]

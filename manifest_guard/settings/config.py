@@ -48,6 +48,7 @@ class Config:
     dependency_map: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     severity: Mapping[str, Severity] = field(default_factory=dict)
     apps: tuple[AppConfig, ...] = ()
+    dev_files: tuple[str, ...] | None = None  # None: the default development files
 
     def app(self, directory: str) -> AppConfig | None:
         """The entry for an app directory (repository-relative POSIX path), if declared."""
@@ -113,7 +114,7 @@ class _Reader:
 
 TOP_KEYS: Final = (
     "select", "ignore", "strict", "exclude", "large-file-mb", "known-first-party", "dependency-map",
-    "severity", "apps",
+    "severity", "apps", "dev-files",
 )  # fmt: skip
 APP_KEYS: Final = ("path", "mode", "entrypoint", "exclude", "python-version", "ignore")
 
@@ -192,6 +193,7 @@ def config_from_table(table: Mapping[str, Any], display: str) -> Config:
         dependency_map=_dependency_map(table.get("dependency-map"), display),
         severity=_severity(table.get("severity"), display),
         apps=_apps(table.get("apps"), display),
+        dev_files=reader.strings("dev-files"),
     )
 
 
