@@ -165,11 +165,11 @@ def test_malformed_app_files_are_findings_and_the_run_goes_on(git_repo: Path) ->
     assert result.code == 1 and report["errors"] == [] and len(report["manifests"]) == len(apps)
     located = sorted((f["code"], f["path"], f["line"]) for f in report["findings"])
     assert located == [
+        ("MG302", "apps/latin1/requirements.txt", 2),
+        ("MG302", "apps/nul/requirements.txt", 3),
         ("MG403", "apps/cfg/setup.cfg", 3),
         ("MG403", "apps/toml/pyproject.toml", 3),
         ("MG403", "apps/version/.python-version", 1),
-        ("MG302", "apps/latin1/requirements.txt", 2),
-        ("MG302", "apps/nul/requirements.txt", 3),
     ]
 
 
