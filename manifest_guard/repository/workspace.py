@@ -19,6 +19,7 @@ from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.git_trees import GitTree
 from manifest_guard.repository.gitignored import git_ignored_predicate
 from manifest_guard.repository.hook_scope import git_output, under
+from manifest_guard.repository.line_endings import worktree_conversions
 from manifest_guard.repository.trees import Tree, WorkTree
 
 MANIFEST: Final = "manifest.json"
@@ -190,6 +191,7 @@ def open_workspace(source: str | None, changed_since: str | None, paths: Iterabl
             tree = GitTree.from_index(repo, _index_file(root))
         elif source == WORKTREE:
             tree = WorkTree(root, display_root="")
+            tree.conversions = lambda paths: worktree_conversions(root, paths)
         else:
             tree = GitTree.from_revision(repo, source)
         base_name = changed_since
