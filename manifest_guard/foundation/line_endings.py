@@ -29,11 +29,13 @@ LF = "LF"
 
 
 class Conversion(enum.Enum):
-    """What git does to a path's line endings on a Windows checkout (``core.autocrlf=true``)."""
+    """What git does to a path's line endings on a Windows machine (``core.autocrlf=true``)."""
 
-    NONE = "none"  # -text, binary, eol=lf, text=input: the same bytes on every machine
-    AUTO = "auto"  # text=auto or no attribute: text files whose only line endings are LF
-    TEXT = "text"  # text, eol=crlf: every LF not preceded by CR
+    BINARY = "binary"  # -text, binary: the same bytes everywhere, whatever ``git add`` is given
+    TEXT_LF = "text-lf"  # eol=lf, text=input: checked out as stored; ``git add`` drops the CR of each CRLF
+    AUTO_LF = "auto-lf"  # text=auto eol=lf: the same, for files git judges text
+    AUTO = "auto"  # text=auto or no attribute: CRLF checkout of text files whose only line endings are LF
+    TEXT = "text"  # text, eol=crlf: CRLF checkout of every LF not preceded by CR
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,9 @@ class ScanResult:
 
     def lf_form(self, conversion: Conversion) -> str | None:
         """The md5 of what ``git add`` would store for these bytes, or None when it stores them unchanged."""
-        if self.lf_md5 is None or self.crlf == 0 or conversion is Conversion.NONE:
+        if self.lf_md5 is None or self.crlf == 0 or conversion is Conversion.BINARY:
             return None
-        if conversion is Conversion.AUTO and self.binary:
+        if conversion in (Conversion.AUTO, Conversion.AUTO_LF) and self.binary:
             return None
         return self.lf_md5
 

@@ -22,14 +22,16 @@ ATTRIBUTES = ("text", "eol", "crlf")
 
 
 def conversion_of(values: Mapping[str, str]) -> Conversion:
-    """git's decision (``convert_attrs``) for values as ``git check-attr`` prints them, under
-    ``core.autocrlf=true``: ``set``, ``unset``, ``unspecified`` or a value."""
+    """git's decision (``convert_attrs``) for values as ``git check-attr`` prints them (``set``,
+    ``unset``, ``unspecified`` or a value), under ``core.autocrlf=true``."""
     text = values.get("text", "unspecified")
     if text not in ("set", "unset", "input", "auto"):
         text = values.get("crlf", "unspecified")  # the attribute ``text`` replaced
     eol = values.get("eol", "unspecified")
-    if text in ("unset", "input") or eol == "lf":
-        return Conversion.NONE
+    if text == "unset":
+        return Conversion.BINARY
+    if text == "input" or eol == "lf":
+        return Conversion.AUTO_LF if text == "auto" else Conversion.TEXT_LF
     if text == "auto":
         return Conversion.AUTO
     if text == "set" or eol == "crlf":
