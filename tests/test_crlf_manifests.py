@@ -14,7 +14,8 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import git, put, run_manifest_guard
-from tests.gitapp import APP, FLASK_APP, MACHINE, MANIFEST, check, check_json, codes, commit_all
+from tests.gitapp import APP, FLASK_APP, MACHINE, MANIFEST, check, codes, commit_all
+from tests.inprocess import run_main
 from tests.test_write_differential import locate_rsconnect
 
 BINARY = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\n" + bytes(range(256)) + b"\n\n"
@@ -32,6 +33,12 @@ LF_ONLY = ["app.py", "helpers.py", ".python-version"]
 
 def md5(data: bytes) -> str:
     return hashlib.md5(data).hexdigest()
+
+
+def check_json(repo: Path, *args: str) -> tuple[int, dict]:
+    """``check --output-format json``, run in process (the subprocess runs are in the other tests)."""
+    result = run_main(["check", "--output-format", "json", *args], repo)
+    return result.code, json.loads(result.stdout)
 
 
 def listed(repo: Path) -> dict[str, str]:
