@@ -49,37 +49,48 @@ def call(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> su
                           timeout=TIMEOUT, check=False)  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build_wheel(out: Path) -> Path:
     """The package as users install it (pure Python: one wheel serves every version)."""
-    out = tmp_path_factory.mktemp("wheel")
-    built = call([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out),
-                  str(PROJECT)], PROJECT)  # fmt: skip
+    built = call([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(PROJECT)], PROJECT)
     assert built.returncode == 0, built.stderr
     return next(out.glob("manifest_guard-*.whl"))
 
 
-def virtualenv(version: str, wheel: Path, cache: Path) -> Path:
-    """A virtualenv of ``version`` with the runtime dependencies (kept) and this wheel (always reinstalled)."""
-    interpreter = find_interpreter(version)
-    if interpreter is None:
-        pytest.skip(f"Python {version} is not installed here (no ~/.pyenv/versions/{version}.* nor python{version})")
+def virtualenv(interpreter: str, home: Path, wheel: Path) -> Path:
+    """A virtualenv at ``home`` with the runtime dependencies (kept while the interpreter and the list are
+    the same) and this wheel (always reinstalled)."""
     requirements = runtime_requirements()
     stamp = hashlib.sha256(json.dumps([interpreter, requirements]).encode()).hexdigest()
-    home = cache / version
     python = home / "bin" / "python"
     if not (home / "stamp").is_file() or (home / "stamp").read_text() != stamp:
         shutil.rmtree(home, ignore_errors=True)
         created = call([interpreter, "-m", "venv", "--without-pip", str(home)], PROJECT)
         assert created.returncode == 0, created.stderr
         pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
-        installed = call([*pip, *requirements], PROJECT)
+        installed = call([*pip, *requirements, str(wheel)], PROJECT)
         assert installed.returncode == 0, installed.stderr
         (home / "stamp").write_text(stamp)
+        return python
     pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--force-reinstall"]
     installed = call([*pip, str(wheel)], PROJECT)
     assert installed.returncode == 0, installed.stderr
     return python
+
+
+@pytest.fixture(scope="module")
+def virtualenvs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The virtualenv of every other supported version installed here, prepared side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    interpreters = {version: find_interpreter(version) for version in OTHERS}
+    found = {version: interpreter for version, interpreter in interpreters.items() if interpreter is not None}
+    if not found:
+        return {}
+    wheel = build_wheel(tmp_path_factory.mktemp("wheel"))
+    cache = Path(request.config.cache.mkdir("python-versions"))
+    with ThreadPoolExecutor(len(found)) as pool:
+        futures = {version: pool.submit(virtualenv, found[version], cache / version, wheel) for version in found}
+        return {version: future.result() for version, future in futures.items()}
 
 
 class Tool:
@@ -106,9 +117,11 @@ def install_hook(repo: Path, python: Path, *args: str) -> None:
 
 @pytest.mark.parametrize("version", OTHERS)
 def test_smoke_subset_under_every_supported_version(
-    version: str, wheel: Path, request: pytest.FixtureRequest, git_repo: Path, tmp_path: Path
+    version: str, virtualenvs: dict[str, Path], git_repo: Path, tmp_path: Path
 ) -> None:
-    python = virtualenv(version, wheel, Path(request.config.cache.mkdir("python-versions")))
+    if version not in virtualenvs:
+        pytest.skip(f"Python {version} is not installed here (no ~/.pyenv/versions/{version}.* nor python{version})")
+    python = virtualenvs[version]
     tool = Tool(python)
     imported = call([str(python), "-c", "import pkgutil, importlib, manifest_guard as m; "
                      "[importlib.import_module(i.name) for i in pkgutil.walk_packages(m.__path__, 'manifest_guard.')]; "
