@@ -11,12 +11,11 @@ it is only asked about files whose listed checksum differs from their content's.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 
-from manifest_guard.foundation.errors import UserError
 from manifest_guard.foundation.line_endings import Conversion
+from manifest_guard.repository.hook_scope import git_output
 
 ATTRIBUTES = ("text", "eol", "crlf")
 
@@ -49,25 +48,10 @@ def _parse(output: bytes) -> dict[str, dict[str, str]]:
     return found
 
 
-def _git(root: str, args: Sequence[str], index_file: str | None, payload: bytes = b"") -> bytes:
-    """Run git with an optional ``GIT_INDEX_FILE``; a failure is one error line."""
-    environment = dict(os.environ)
-    if index_file is not None:
-        environment["GIT_INDEX_FILE"] = index_file
-    try:
-        completed = subprocess.run(["git", "-C", root, *args], input=payload, capture_output=True, env=environment)
-    except OSError as error:
-        raise UserError(f"cannot run git: {error.strerror}") from None
-    if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip().replace("\n", " ")
-        raise UserError(f"git {args[0]} failed: {message or f'exit {completed.returncode}'}")
-    return completed.stdout
-
-
 def _check_attr(root: str, paths: Sequence[str], cached: bool, index_file: str | None) -> dict[str, Conversion]:
     arguments = ["check-attr", "-z", "--stdin", *(["--cached"] if cached else []), *ATTRIBUTES]
     payload = b"".join(os.fsencode(path) + b"\0" for path in paths)
-    values = _parse(_git(root, arguments, index_file, payload))
+    values = _parse(git_output(root, *arguments, payload=payload, index_file=index_file))
     return {path: conversion_of(values.get(path, {})) for path in paths}
 
 
@@ -88,5 +72,5 @@ def revision_conversions(root: str, commit: str, paths: Sequence[str]) -> dict[s
         return {}
     with tempfile.TemporaryDirectory(prefix="manifest-guard-") as scratch:
         index_file = os.path.join(scratch, "index")
-        _git(root, ["read-tree", commit], index_file)
+        git_output(root, "read-tree", commit, index_file=index_file)
         return _check_attr(root, paths, cached=True, index_file=index_file)
