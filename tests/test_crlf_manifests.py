@@ -13,6 +13,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import git, put, run_manifest_guard
 from tests.gitapp import APP, FLASK_APP, MACHINE, MANIFEST, check, codes, commit_all
 from tests.inprocess import run_main
@@ -175,3 +177,42 @@ def test_write_then_check_in_a_crlf_checkout_is_clean(git_repo: Path) -> None:
         assert (code, report["findings"]) == (0, []), source
     hook = check(git_repo, "--hook")
     assert hook.code == 0, hook.stdout
+
+
+def test_the_crlf_form_is_read_once_per_blob_and_attributes_only_when_it_matches(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from manifest_guard.repository import git_trees
+
+    repo = windows_repo(git_repo)
+    checkout_again(repo, "false")
+    assert check_json(repo) == (0, check_json(repo)[1])
+    cache = (repo / ".git" / "manifest-guard" / "blob-crlf-md5").read_text().splitlines()
+    assert len(cache) == len(LF_ONLY) + 1  # the CRLF-listed text files and the csv (the package file is read whole)
+
+    (repo / APP / "extra.txt").write_text("staged but not in the manifest\n")
+    git(repo, "add", "-A")
+    first = run_main(["check", "--diff"], repo).stdout  # --diff: never replayed from the result cache
+    assert "MG103" in first and md5(b"staged but not in the manifest\r\n")[:12] in first
+
+    def no_reads(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("a blob whose CRLF form is cached was read again")
+
+    monkeypatch.setattr(git_trees, "stream_loose_blob", no_reads)
+    monkeypatch.setattr(git_trees, "stream_blobs", no_reads)
+    assert run_main(["check", "--diff"], repo).stdout == first
+
+
+def test_a_stale_lf_manifest_never_asks_git_for_attributes(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from manifest_guard.repository import line_endings
+
+    def no_lookup(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("attributes read for a checksum that is no CRLF form")
+
+    monkeypatch.setattr(line_endings, "_check_attr", no_lookup)
+    (repo / APP / "helpers.py").write_text("X = 5\n")
+    (repo / APP / "requirements.txt").write_text("flask==3.0.1\n")
+    git(repo, "add", "-A")
+    code, report = check_json(repo)
+    assert code == 1 and codes(report) == [("MG101", "helpers.py"), ("MG101", "requirements.txt")]
+    assert "line endings" not in json.dumps(report)

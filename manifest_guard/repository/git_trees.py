@@ -11,7 +11,7 @@ import contextlib
 import os
 import posixpath
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from manifest_guard.caches.blob_md5 import BlobCache
@@ -253,17 +253,21 @@ class GitTree:
             known = self._known[binsha]
         return known
 
-    def converted_md5s(self, paths: Iterable[str]) -> dict[str, OtherForm]:
+    def converted_md5s(self, paths: Iterable[str], matching: Mapping[str, str] | None = None) -> dict[str, OtherForm]:
         """The md5 of the CRLF checkout of each path whose checkout on Windows differs from what git
         stores. Each blob is read once more (then remembered by blob id), and ``.gitattributes`` is
-        consulted only for the files that hold a LF not preceded by CR."""
+        consulted only for the files that hold a LF not preceded by CR (and, with ``matching``, whose
+        CRLF form has the md5 given there)."""
         targets: dict[str, tuple[str, bytes]] = {}
         for path in paths:
             kind, target = self._follow(path, "")
             if kind is TargetKind.FILE and target is not None:
                 targets[path] = (target, self._entries[target][1])
         scans = self._crlf_scans(list(dict.fromkeys(binsha for _, binsha in targets.values())))
-        candidates = {path: found for path, found in targets.items() if scans[found[1]][1] != CRLF_NONE}
+        candidates = {
+            path: (target, binsha) for path, (target, binsha) in targets.items()
+            if scans[binsha][1] != CRLF_NONE and (matching is None or matching.get(path) == scans[binsha][0])
+        }  # fmt: skip
         conversions = self.conversions(sorted({target for target, _ in candidates.values()})) if candidates else {}
         forms: dict[str, OtherForm] = {}
         for path, (target, binsha) in candidates.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -95,9 +95,11 @@ class Tree(Protocol):
     def prefetch(self, paths: Iterable[str]) -> None:
         """Hash ``paths`` ahead of ``md5`` calls, where doing them together pays (git trees: every core)."""
 
-    def converted_md5s(self, paths: Iterable[str]) -> dict[str, OtherForm]:
+    def converted_md5s(self, paths: Iterable[str], matching: Mapping[str, str] | None = None) -> dict[str, OtherForm]:
         """The md5 of each file's other line-ending form as git converts it (see ``foundation.line_endings``),
-        for the files that have one; asked only about files whose listed checksum is not their md5."""
+        for the files that have one; asked only about files whose listed checksum is not their md5. With
+        ``matching``, only the files whose other form would have that md5 are looked at further (git's
+        attributes are read only for them)."""
 
     def converted_bytes(self, path: str) -> tuple[bytes, str] | None:
         """A small file's other line-ending form and its name (``CRLF`` or ``LF``), if it has one."""
@@ -253,7 +255,7 @@ class WorkTree:
             return path
         return self.resolve_symlink(path, "")[1] or path
 
-    def converted_md5s(self, paths: Iterable[str]) -> dict[str, OtherForm]:
+    def converted_md5s(self, paths: Iterable[str], matching: Mapping[str, str] | None = None) -> dict[str, OtherForm]:
         """Work-tree bytes may be either form: an LF file's other form is its CRLF checkout, a CRLF
         file's is what ``git add`` stores (a manifest written where the checkout differs from here)."""
         scans: dict[str, ScanResult] = {}
@@ -266,7 +268,8 @@ class WorkTree:
                 except OSError as error:
                     raise UserError(f"{self.display(path)}: cannot read: {error.strerror}") from None
             result = scan.finish()
-            if result.lone_lf or result.crlf:
+            wanted = matching is None or matching.get(path) in (result.crlf_md5, result.lf_md5)
+            if (result.lone_lf or result.crlf) and wanted:
                 scans[path] = result
         targets = {path: self._target(path) for path in scans}
         conversions = self.conversions(sorted(set(targets.values()))) if scans else {}

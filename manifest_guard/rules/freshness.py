@@ -22,7 +22,7 @@ from manifest_guard.engine.package_file import processed_requirements
 from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.foundation.checksums import md5_of_bytes
 from manifest_guard.foundation.jsonpos import LoadedJson
-from manifest_guard.foundation.line_endings import OtherForm
+from manifest_guard.foundation.line_endings import OtherForm, to_crlf, to_lf
 from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
 
 Warn = Callable[[str], None]
@@ -207,9 +207,30 @@ class _OtherForms:
         forms = {path: self._forms[path] for path in paths}
         return {path: form for path, form in forms.items() if form is not None}
 
-    def matches(self, path: str, checksum: str | None) -> bool:
-        form = self.of([path]).get(path)
-        return form is not None and checksum in (form.md5, self._package_bytes_md5 if path == self._package else None)
+    def matching(self, listed: Mapping[str, str]) -> list[str]:
+        """The paths whose listed checksum is the md5 of their other form. A checksum that is not even
+        the md5 of the content converted unconditionally is rejected before git's attributes are read."""
+        app = self._state.app
+        regular = {join(app, path): checksum for path, checksum in listed.items() if path != self._package}
+        found = self._state.tree.converted_md5s(list(regular), matching=regular) if regular else {}
+        matched = [path for path in listed if path != self._package and join(app, path) in found]
+        for path in matched:
+            self._forms[path] = found[join(app, path)]
+        package = listed.get(self._package) if self._package is not None else None
+        if self._package is not None and package is not None and self._package_may_match(self._package, package):
+            form = self.of([self._package]).get(self._package)
+            if form is not None and package in (form.md5, self._package_bytes_md5):
+                matched.append(self._package)
+        return matched
+
+    def _package_may_match(self, package: str, checksum: str) -> bool:
+        full = join(self._state.app, package)
+        data = self._state.tree.read_bytes(full)
+        for converted in {to_crlf(data), to_lf(data)} - {data}:
+            processed = processed_requirements(converted, self._state.tree.display(full))
+            if checksum in (md5_of_bytes(converted), md5_of_bytes(processed.encode("utf-8", "surrogateescape"))):
+                return True
+        return False
 
     def _package_form(self, package: str) -> OtherForm | None:
         full = join(self._state.app, package)
@@ -233,8 +254,8 @@ def _earlier_form(state: AppState, path: str, checksum: str | None) -> str:
     full = join(state.app, path)
     if checksum is None or state.base is None or not state.base.is_file(full):
         return ""
-    form = state.base.converted_md5s([full]).get(full)
-    return f", its earlier content with {form.ending} line endings" if form and form.md5 == checksum else ""
+    form = state.base.converted_md5s([full], matching={full: checksum}).get(full)
+    return f", its earlier content with {form.ending} line endings" if form else ""
 
 
 def check_files(state: AppState) -> Freshness:
@@ -271,9 +292,8 @@ def check_files(state: AppState) -> Freshness:
         else:
             stale.append(path)
     forms = _OtherForms(state, package)
-    mismatched = [path for path in stale if path in expected.files and listed[path] is not None and has_checksums]
-    forms.of(mismatched)
-    converted = [path for path in mismatched if forms.matches(path, listed[path])]
+    mismatched = {path: listed[path] for path in stale if path in expected.files and has_checksums}
+    converted = forms.matching({path: checksum for path, checksum in mismatched.items() if checksum is not None})
     stale = [path for path in stale if path not in converted]
     unlisted = [path for path in expected.files if path not in listed] if expected.walked and has_checksums else []
     unlisted = [path for path in unlisted if state.is_new is None or state.is_new(join(state.app, path))]
