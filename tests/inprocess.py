@@ -54,6 +54,17 @@ def _default_unraisable_hook() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def _working_directory(path: Path) -> Iterator[None]:
+    """``contextlib.chdir`` (Python 3.11) for every supported version."""
+    previous = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+@contextlib.contextmanager
 def _environment(values: dict[str, str]) -> Iterator[None]:
     saved = dict(os.environ)
     os.environ.clear()
@@ -77,8 +88,8 @@ def run_main(
 
     stdout, stderr = io.StringIO(), io.StringIO()
     environment = cli_environment({"MANIFEST_GUARD_DEBUG": "1", "NO_COLOR": "1", **(env or {})})
-    with (_environment(environment), contextlib.chdir(cwd), contextlib.redirect_stdout(stdout),
-          contextlib.redirect_stderr(stderr), _default_unraisable_hook()):  # fmt: skip
+    with _environment(environment), _working_directory(cwd), contextlib.redirect_stdout(stdout), \
+            contextlib.redirect_stderr(stderr), _default_unraisable_hook():  # fmt: skip
         code = _call_in_fresh_thread(lambda: main(list(args)), timeout)
     result = CliResult(code, stdout.getvalue(), stderr.getvalue())
     assert code in codes, result

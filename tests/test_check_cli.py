@@ -537,7 +537,10 @@ def test_checksums_are_of_blob_content_with_text_auto(repo: Path) -> None:
     for source in ("index", "HEAD"):
         code, report = check_json(repo, "--source", source)
         assert (code, report["findings"]) == (0, []), source
-    code, report = check_json(repo, "--source", "worktree")  # the disk holds CRLF bytes
+    code, report = check_json(repo, "--source", "worktree")  # CRLF bytes on disk: what git stores is LF
+    assert (code, report["findings"]) == (0, [])
+    (repo / APP / "helpers.py").write_bytes(b"X = 1\r\nY = 3\r\n")
+    code, report = check_json(repo, "--source", "worktree")
     assert (code, codes(report)) == (1, [("MG101", "helpers.py")])
 
 

@@ -16,6 +16,10 @@ import re
 import tempfile
 
 CACHE_FILE = os.path.join("manifest-guard", "blob-md5")
+# The same format for the CRLF checkout of each blob: ``<blob id> <md5 of the CRLF form> <0|1>``, the flag
+# telling whether ``text=auto`` converts it (see ``foundation.line_endings``); only blobs whose listed
+# checksum did not match their own md5 are ever entered.
+CRLF_CACHE_FILE = os.path.join("manifest-guard", "blob-crlf-md5")
 MAX_ENTRIES = 250_000
 _LINE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64}) [0-9a-f]{32} [0-9]{1,15}$")
 
@@ -33,8 +37,9 @@ def append_lines(path: str, lines: list[str]) -> None:
 class BlobCache:
     """A blob id (hex) -> (md5, size) map loaded from and appended to one file."""
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str | None, crlf: BlobCache | None = None) -> None:
         self.path = path
+        self.crlf = crlf  # the CRLF checkout forms, kept and saved alongside
         self._entries: dict[str, tuple[str, int]] = {}
         self._new: dict[str, tuple[str, int]] = {}
         self._used: set[str] = set()
@@ -43,7 +48,7 @@ class BlobCache:
 
     @classmethod
     def in_git_dir(cls, common_dir: str) -> BlobCache:
-        return cls(os.path.join(common_dir, CACHE_FILE))
+        return cls(os.path.join(common_dir, CACHE_FILE), crlf=cls(os.path.join(common_dir, CRLF_CACHE_FILE)))
 
     def _load(self, path: str) -> None:
         try:
@@ -70,6 +75,8 @@ class BlobCache:
 
     def save(self) -> None:
         """Append this run's new entries (compacting when the file has grown too big)."""
+        if self.crlf is not None:
+            self.crlf.save()
         if self.path is None or not self._new:
             return
         with contextlib.suppress(OSError):

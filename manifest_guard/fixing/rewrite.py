@@ -19,6 +19,7 @@ from manifest_guard.fixing.first_manifest import first_manifest
 from manifest_guard.foundation import console
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.foundation.jsonpos import JsonSyntaxError, load_json
+from manifest_guard.foundation.line_endings import to_crlf
 from manifest_guard.reporters import render_report
 from manifest_guard.repository.hook_scope import HookScope
 from manifest_guard.repository.trees import EntryKind, TargetKind, join
@@ -95,6 +96,8 @@ def _target_bytes(
         )
     if current == outcome.source_bytes:
         return current, outcome.fixed_bytes
+    if current == to_crlf(outcome.source_bytes):  # a CRLF checkout of the same manifest: keep its endings
+        return current, to_crlf(outcome.fixed_bytes)
     if stage:
         raise Refusal(f"{shown}: not rewritten: it has unstaged edits; stage or discard them, then run again")
     try:

@@ -11,17 +11,30 @@ import contextlib
 import os
 import posixpath
 import stat
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from manifest_guard.caches.blob_md5 import BlobCache
 from manifest_guard.foundation.checksums import CHUNK_SIZE, new_md5
 from manifest_guard.foundation.errors import UserError
+from manifest_guard.foundation.line_endings import (
+    CRLF,
+    Conversion,
+    LineEndingScan,
+    OtherForm,
+    ScanResult,
+    other_form_of_bytes,
+)
 from manifest_guard.repository.hook_scope import git_output
+from manifest_guard.repository.line_endings import index_conversions, revision_conversions
 from manifest_guard.repository.trees import EntryKind, TargetKind, TreeEntry
 
 SYMLINK_HOPS = 40
 MAX_HASH_WORKERS = 4
+# What the CRLF cache's flag says about a blob's checkout on Windows.
+CRLF_NONE = 0  # no LF without a CR before it: the same bytes on every machine
+CRLF_TEXT = 1  # converted only under the ``text`` / ``eol=crlf`` attributes (git judges it binary or mixed)
+CRLF_AUTO = 2  # converted under ``text=auto`` and ``core.autocrlf=true`` too
 
 
 GITLINK_MODE = 0o160000
@@ -55,7 +68,10 @@ class GitTree:
         self._directories: set[str] | None = None
         self._sorted: list[str] | None = None
         self._known: dict[bytes, tuple[str, int]] = {}  # blob -> (md5, size), hashed or cached in this run
+        self._crlf_known: dict[bytes, tuple[str, int]] = {}  # blob -> (md5 of its CRLF checkout, CRLF_* flag)
         self.cache: BlobCache | None = None
+        # each path's line-ending conversion on a Windows checkout, from the tree's own .gitattributes
+        self.conversions: Callable[[Sequence[str]], dict[str, Conversion]] = lambda paths: {}
 
     @classmethod
     def from_index(cls, repo: Any, index_file: str | None = None) -> GitTree:
@@ -88,7 +104,10 @@ class GitTree:
                 entries[os.fsdecode(raw_path)] = (int(mode, 8), binsha)
             else:
                 unmerged.setdefault(os.fsdecode(raw_path), []).append(binsha)
-        return cls(repo, entries, "index", unmerged)
+        tree = cls(repo, entries, "index", unmerged)
+        root = str(repo.working_tree_dir)
+        tree.conversions = lambda paths: index_conversions(root, paths, index_file)
+        return tree
 
     @classmethod
     def from_revision(cls, repo: Any, revision: str) -> GitTree:
@@ -105,7 +124,9 @@ class GitTree:
                 meta, _, raw_path = record.partition(b"\t")
                 mode, _kind, sha = meta.split(b" ")
                 entries[os.fsdecode(raw_path)] = (int(mode, 8), bytes.fromhex(sha.decode("ascii")))
-        return cls(repo, entries, revision)
+        tree = cls(repo, entries, revision)
+        tree.conversions = lambda paths: revision_conversions(root, commit.decode("ascii"), paths)
+        return tree
 
     def _all_directories(self) -> set[str]:
         if self._directories is None:
@@ -260,6 +281,69 @@ class GitTree:
             known = self._known[binsha]
         return known
 
+    def converted_md5s(self, paths: Iterable[str], matching: Mapping[str, str] | None = None) -> dict[str, OtherForm]:
+        """The md5 of the CRLF checkout of each path whose checkout on Windows differs from what git
+        stores. Each blob is read once more (then remembered by blob id), and ``.gitattributes`` is
+        consulted only for the files that hold a LF not preceded by CR (and, with ``matching``, whose
+        CRLF form has the md5 given there)."""
+        targets: dict[str, tuple[str, bytes]] = {}
+        for path in paths:
+            kind, target = self._follow(path, "")
+            if kind is TargetKind.FILE and target is not None:
+                targets[path] = (target, self._entries[target][1])
+        scans = self._crlf_scans(list(dict.fromkeys(binsha for _, binsha in targets.values())))
+        candidates = {
+            path: (target, binsha) for path, (target, binsha) in targets.items()
+            if scans[binsha][1] != CRLF_NONE and (matching is None or matching.get(path) == scans[binsha][0])
+        }  # fmt: skip
+        conversions = self.conversions(sorted({target for target, _ in candidates.values()})) if candidates else {}
+        forms: dict[str, OtherForm] = {}
+        for path, (target, binsha) in candidates.items():
+            md5, flag = scans[binsha]
+            conversion = conversions.get(target, Conversion.AUTO)
+            if conversion is Conversion.TEXT or (conversion is Conversion.AUTO and flag == CRLF_AUTO):
+                forms[path] = OtherForm(md5, CRLF)
+        return forms
+
+    def converted_bytes(self, path: str) -> tuple[bytes, str] | None:
+        """The CRLF checkout of a small file (the package file), when it differs from what git stores."""
+        data = self.read_bytes(path)
+        if b"\n" not in data:
+            return None
+        _, target = self._follow(path, "")
+        assert target is not None
+        return other_form_of_bytes(data, self.conversions([target]).get(target, Conversion.AUTO), with_lf=False)
+
+    def _crlf_scans(self, blobs: list[bytes]) -> dict[bytes, tuple[str, int]]:
+        """(md5 of the CRLF form, CRLF_* flag) of each blob: remembered, cached, or read now."""
+        crlf_cache = self.cache.crlf if self.cache is not None else None
+        missing = []
+        for binsha in blobs:
+            known = self._crlf_known.get(binsha)
+            if known is None and crlf_cache is not None:
+                known = crlf_cache.get(binsha.hex())
+            if known is None:
+                missing.append(binsha)
+            else:
+                self._crlf_known[binsha] = known
+        if missing:
+            root = str(self._repo.working_tree_dir)
+            objects = os.environ.get("GIT_OBJECT_DIRECTORY") or os.path.join(str(self._repo.common_dir), "objects")
+            scans: dict[bytes, ScanResult] = {}
+            for binsha in missing:
+                scan = LineEndingScan()
+                if stream_loose_blob(objects, binsha, scan) is not None:
+                    scans[binsha] = scan.finish()
+            rest = [binsha for binsha in missing if binsha not in scans]
+            for binsha, scan, _size in stream_blobs(root, rest, LineEndingScan) if rest else ():
+                scans[binsha] = scan.finish()
+            for binsha, result in scans.items():
+                flag = CRLF_NONE if result.lone_lf == 0 else CRLF_AUTO if result.auto_converts_to_crlf() else CRLF_TEXT
+                self._crlf_known[binsha] = (result.crlf_md5, flag)
+                if crlf_cache is not None:
+                    crlf_cache.put(binsha.hex(), result.crlf_md5, flag)
+        return {binsha: self._crlf_known[binsha] for binsha in blobs}
+
     def prefetch(self, paths: Iterable[str]) -> None:
         """Hash every blob behind ``paths`` that is not known yet, all at once (see ``_hash_blobs``)."""
         wanted: dict[bytes, None] = {}
@@ -299,10 +383,27 @@ class GitTree:
                 self.cache.put(binsha.hex(), md5, size)
 
 
+class ChunkSink(Protocol):
+    """What a blob's content is streamed into: an md5, or a line-ending scan."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+
+Sink = TypeVar("Sink", bound=ChunkSink)
+
+
 def hash_loose_blob(objects: str, binsha: bytes) -> tuple[str, int] | None:
-    """md5 and size of a loose blob, inflated in 1 MiB steps; None when it is not a readable loose blob
-    (packed, in an alternate, corrupt), for ``git cat-file`` to answer. git inflates a loose object whole
-    (a 300 MB file took 300 MB in ``git cat-file``), and gitdb's loose reader is slower still."""
+    """md5 and size of a loose blob (see :func:`stream_loose_blob`)."""
+    digest = new_md5()
+    size = stream_loose_blob(objects, binsha, digest)
+    return None if size is None else (digest.hexdigest(), size)
+
+
+def stream_loose_blob(objects: str, binsha: bytes, sink: ChunkSink) -> int | None:
+    """Feed a loose blob to ``sink``, inflated in 1 MiB steps, and return its size; None when it is not a
+    readable loose blob (packed, in an alternate, corrupt), for ``git cat-file`` to answer (``sink`` is then
+    spoilt). git inflates a loose object whole (a 300 MB file took 300 MB in ``git cat-file``), and gitdb's
+    loose reader is slower still."""
     import zlib
 
     hexsha = binsha.hex()
@@ -312,7 +413,6 @@ def hash_loose_blob(objects: str, binsha: bytes) -> tuple[str, int] | None:
         return None
     with stream:
         inflater = zlib.decompressobj()
-        digest = new_md5()
         header = b""
         size: int | None = None
         seen = 0
@@ -333,23 +433,29 @@ def hash_loose_blob(objects: str, binsha: bytes) -> tuple[str, int] | None:
                     if kind != b"blob" or not length.isdigit():
                         return None
                     size, data = int(length), header[end + 1 :]
-                digest.update(data)
+                sink.update(data)
                 seen += len(data)
             tail = inflater.flush()
         except (OSError, zlib.error):
             return None
-        digest.update(tail)
+        sink.update(tail)
         seen += len(tail)
     if size is None or seen != size or not inflater.eof:
         return None
-    return digest.hexdigest(), size
+    return size
 
 
 def hash_blobs(root: str, blobs: list[bytes]) -> Iterator[tuple[bytes, tuple[str, int]]]:
-    """md5 and size of each blob, streamed from one ``git cat-file --batch``: ids are written by a thread
-    while the output is read in 1 MiB chunks, so this process never holds a blob whole. git itself may
-    (it inflates loose objects whole, hence :func:`hash_loose_blob`); the low ``core.bigFileThreshold``
-    lets it stream the big undeltified objects of a pack."""
+    """md5 and size of each blob (see :func:`stream_blobs`)."""
+    for binsha, digest, size in stream_blobs(root, blobs, new_md5):
+        yield binsha, (digest.hexdigest(), size)
+
+
+def stream_blobs(root: str, blobs: list[bytes], new_sink: Callable[[], Sink]) -> Iterator[tuple[bytes, Sink, int]]:
+    """Each blob fed to a new sink, with its size, streamed from one ``git cat-file --batch``: ids are
+    written by a thread while the output is read in 1 MiB chunks, so this process never holds a blob
+    whole. git itself may (it inflates loose objects whole, hence :func:`stream_loose_blob`); the low
+    ``core.bigFileThreshold`` lets it stream the big undeltified objects of a pack."""
     import subprocess
     import threading
 
@@ -375,15 +481,15 @@ def hash_blobs(root: str, blobs: list[bytes]) -> Iterator[tuple[bytes, tuple[str
             if len(header) != 3 or header[1] != b"blob":
                 raise UserError(f"cannot read git object {binsha.hex()}: {b' '.join(header).decode(errors='replace')}")
             size = remaining = int(header[2])
-            digest = new_md5()
+            sink = new_sink()
             while remaining:
                 chunk = process.stdout.read(min(CHUNK_SIZE, remaining))
                 if not chunk:
                     raise UserError(f"cannot read git object {binsha.hex()}: truncated")
-                digest.update(chunk)
+                sink.update(chunk)
                 remaining -= len(chunk)
             process.stdout.read(1)  # the newline after each object
-            yield binsha, (digest.hexdigest(), size)
+            yield binsha, sink, size
     finally:
         process.stdout.close()
         if process.poll() is None:

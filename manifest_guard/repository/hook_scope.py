@@ -19,11 +19,13 @@ from manifest_guard.foundation.errors import UserError
 MANIFEST = "manifest.json"
 
 
-def git_output(root: str | None, *args: str) -> bytes:
-    """Run git (in ``root`` when given); a failure is a one-line error, never a traceback."""
+def git_output(root: str | None, *args: str, payload: bytes | None = None, index_file: str | None = None) -> bytes:
+    """Run git (in ``root`` when given, fed ``payload``, with ``GIT_INDEX_FILE=index_file`` when given); a
+    failure is a one-line error, never a traceback."""
     command = ["git", *(["-C", root] if root else []), *args]
+    environment = None if index_file is None else {**os.environ, "GIT_INDEX_FILE": index_file}
     try:
-        completed = subprocess.run(command, capture_output=True, check=False)
+        completed = subprocess.run(command, input=payload, capture_output=True, env=environment, check=False)
     except OSError as error:
         raise UserError(f"cannot run git: {error.strerror}") from None
     if completed.returncode != 0:

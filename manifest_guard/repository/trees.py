@@ -9,12 +9,21 @@ from __future__ import annotations
 import enum
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from manifest_guard.foundation.checksums import md5_of_stream
+from manifest_guard.foundation.checksums import CHUNK_SIZE, md5_of_stream
 from manifest_guard.foundation.errors import UserError
+from manifest_guard.foundation.line_endings import (
+    CRLF,
+    LF,
+    Conversion,
+    LineEndingScan,
+    OtherForm,
+    ScanResult,
+    other_form_of_bytes,
+)
 
 
 class EntryKind(enum.Enum):
@@ -87,6 +96,15 @@ class Tree(Protocol):
     def prefetch(self, paths: Iterable[str]) -> None:
         """Hash ``paths`` ahead of ``md5`` calls, where doing them together pays (git trees: every core)."""
 
+    def converted_md5s(self, paths: Iterable[str], matching: Mapping[str, str] | None = None) -> dict[str, OtherForm]:
+        """The md5 of each file's other line-ending form as git converts it (see ``foundation.line_endings``),
+        for the files that have one; asked only about files whose listed checksum is not their md5. With
+        ``matching``, only the files whose other form would have that md5 are looked at further (git's
+        attributes are read only for them)."""
+
+    def converted_bytes(self, path: str) -> tuple[bytes, str] | None:
+        """A small file's other line-ending form and its name (``CRLF`` or ``LF``), if it has one."""
+
     def resolve_symlink(self, path: str, boundary: str) -> tuple[TargetKind, str | None]:
         """Where a symlink leads: its kind and tree path, or OUTSIDE if it leaves ``boundary``."""
 
@@ -108,6 +126,8 @@ class WorkTree:
         self._display_root = self.root if display_root is None else display_root
         self._nested_repositories = nested_repositories
         self._repository_directories: dict[str, bool] = {}
+        # each path's line-ending conversion (git's attributes in a repository; git's default outside one)
+        self.conversions: Callable[[Sequence[str]], dict[str, Conversion]] = lambda paths: {}
 
     def _is_repository_directory(self, directory: str) -> bool:
         """A directory below the root that holds ``.git`` (only looked for inside a git work tree)."""
@@ -263,3 +283,43 @@ class WorkTree:
                 return md5_of_stream(stream)
             except OSError as error:
                 raise UserError(f"{self.display(path)}: cannot read: {error.strerror}") from None
+
+    def _target(self, path: str) -> str:
+        if self.entry_kind(path) is not EntryKind.SYMLINK:
+            return path
+        return self.resolve_symlink(path, "")[1] or path
+
+    def converted_md5s(self, paths: Iterable[str], matching: Mapping[str, str] | None = None) -> dict[str, OtherForm]:
+        """Work-tree bytes may be either form: an LF file's other form is its CRLF checkout, a CRLF
+        file's is what ``git add`` stores (a manifest written where the checkout differs from here)."""
+        scans: dict[str, ScanResult] = {}
+        for path in paths:
+            scan = LineEndingScan(with_lf=True)
+            with os.fdopen(self._open(path), "rb") as stream:
+                try:
+                    for chunk in iter(lambda: stream.read(CHUNK_SIZE), b""):
+                        scan.update(chunk)
+                except OSError as error:
+                    raise UserError(f"{self.display(path)}: cannot read: {error.strerror}") from None
+            result = scan.finish()
+            wanted = matching is None or matching.get(path) in (result.crlf_md5, result.lf_md5)
+            if (result.lone_lf or result.crlf) and wanted:
+                scans[path] = result
+        targets = {path: self._target(path) for path in scans}
+        conversions = self.conversions(sorted(set(targets.values()))) if scans else {}
+        forms: dict[str, OtherForm] = {}
+        for path, result in scans.items():
+            conversion = conversions.get(targets[path], Conversion.AUTO)
+            crlf, lf = result.crlf_form(conversion), result.lf_form(conversion)
+            if crlf is not None:
+                forms[path] = OtherForm(crlf, CRLF)
+            elif lf is not None:
+                forms[path] = OtherForm(lf, LF)
+        return forms
+
+    def converted_bytes(self, path: str) -> tuple[bytes, str] | None:
+        data = self.read_bytes(path)
+        if b"\n" not in data:
+            return None
+        target = self._target(path)
+        return other_form_of_bytes(data, self.conversions([target]).get(target, Conversion.AUTO), with_lf=True)

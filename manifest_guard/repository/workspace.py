@@ -25,6 +25,7 @@ from manifest_guard.repository.ignore_rules import (
     repository_exclude_files,
     under_app,
 )
+from manifest_guard.repository.line_endings import worktree_conversions
 from manifest_guard.repository.trees import Tree, WorkTree
 
 MANIFEST: Final = "manifest.json"
@@ -250,6 +251,7 @@ def open_workspace(source: str | None, changed_since: str | None, paths: Iterabl
             tree = GitTree.from_index(repo, _index_file(root))
         elif source == WORKTREE:
             tree = WorkTree(root, display_root="", nested_repositories=True)
+            tree.conversions = lambda paths: worktree_conversions(root, paths)
         else:
             tree = GitTree.from_revision(repo, source)
         base_name = changed_since

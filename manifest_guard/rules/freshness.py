@@ -23,6 +23,7 @@ from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.foundation.checksums import md5_of_bytes
 from manifest_guard.foundation.errors import MalformedFile
 from manifest_guard.foundation.jsonpos import LoadedJson
+from manifest_guard.foundation.line_endings import OtherForm, to_crlf, to_lf
 from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
 
 Warn = Callable[[str], None]
@@ -216,8 +217,87 @@ def _line(state: AppState, *path: str) -> int:
     return state.loaded.line_of(tuple(path))
 
 
+class _OtherForms:
+    """The other line-ending form of the app's files (see ``foundation.line_endings``), each computed at
+    most once and only when asked: for a listed checksum that is not the file's own md5, or to learn
+    which form a manifest that already holds converted checksums uses."""
+
+    def __init__(self, state: AppState, package: str | None) -> None:
+        self._state = state
+        self._package = package
+        self._forms: dict[str, OtherForm | None] = {}
+        self._package_bytes_md5: str | None = None  # the converted package file's own md5, also accepted
+
+    def of(self, paths: Sequence[str]) -> dict[str, OtherForm]:
+        """The paths (app-relative) that have another form, with its md5 (rsconnect's processed text
+        for the package file)."""
+        wanted = [path for path in dict.fromkeys(paths) if path not in self._forms]
+        regular = [path for path in wanted if path != self._package]
+        if regular:
+            found = self._state.tree.converted_md5s([join(self._state.app, path) for path in regular])
+            for path in regular:
+                self._forms[path] = found.get(join(self._state.app, path))
+        if self._package is not None and self._package in wanted:
+            self._forms[self._package] = self._package_form(self._package)
+        forms = {path: self._forms[path] for path in paths}
+        return {path: form for path, form in forms.items() if form is not None}
+
+    def matching(self, listed: Mapping[str, str]) -> list[str]:
+        """The paths whose listed checksum is the md5 of their other form. A checksum that is not even
+        the md5 of the content converted unconditionally is rejected before git's attributes are read."""
+        app = self._state.app
+        regular = {join(app, path): checksum for path, checksum in listed.items() if path != self._package}
+        found = self._state.tree.converted_md5s(list(regular), matching=regular) if regular else {}
+        matched = [path for path in listed if path != self._package and join(app, path) in found]
+        for path in matched:
+            self._forms[path] = found[join(app, path)]
+        package = listed.get(self._package) if self._package is not None else None
+        if self._package is not None and package is not None and self._package_may_match(self._package, package):
+            form = self.of([self._package]).get(self._package)
+            if form is not None and package in (form.md5, self._package_bytes_md5):
+                matched.append(self._package)
+        return matched
+
+    def _package_may_match(self, package: str, checksum: str) -> bool:
+        full = join(self._state.app, package)
+        data = self._state.tree.read_bytes(full)
+        for converted in {to_crlf(data), to_lf(data)} - {data}:
+            processed = processed_requirements(converted, self._state.tree.display(full))
+            if checksum in (md5_of_bytes(converted), md5_of_bytes(processed.encode("utf-8", "surrogateescape"))):
+                return True
+        return False
+
+    def _package_form(self, package: str) -> OtherForm | None:
+        full = join(self._state.app, package)
+        converted = self._state.tree.converted_bytes(full)
+        if converted is None:
+            return None
+        data, ending = converted
+        self._package_bytes_md5 = md5_of_bytes(data)
+        processed = processed_requirements(data, self._state.tree.display(full))
+        return OtherForm(md5_of_bytes(processed.encode("utf-8", "surrogateescape")), ending)
+
+
+def _writes_other_form(forms: _OtherForms, converted: Sequence[str], own: Sequence[str]) -> bool:
+    """Whether the manifest's text files mostly list their other line-ending form (written on Windows):
+    then ``fix`` writes that form too, so manifests do not churn between machines."""
+    return bool(converted) and len(converted) > len(forms.of(own))
+
+
+def _earlier_form(state: AppState, path: str, checksum: str | None) -> str:
+    """``, the earlier content with CRLF line endings`` when the listed checksum is exactly that."""
+    full = join(state.app, path)
+    if checksum is None or state.base is None or not state.base.is_file(full):
+        return ""
+    form = state.base.converted_md5s([full], matching={full: checksum}).get(full)
+    return f", its earlier content with {form.ending} line endings" if form else ""
+
+
 def check_files(state: AppState) -> Freshness:
-    """MG101, MG102, MG103 with the edits that repair them, and MG502 for every escaping symlink."""
+    """MG101, MG102, MG103 with the edits that repair them, and MG502 for every escaping symlink.
+
+    A listed checksum is fresh when it is the md5 of the file's content or of its other line-ending
+    form (a manifest written on Windows lists the CRLF checkout of files git stores with LF)."""
     listed = _listed(state.document)
     escapes: list[str] = []
     state = dataclasses.replace(state, on_escape=escapes.append)
@@ -236,12 +316,33 @@ def check_files(state: AppState) -> Freshness:
         message = f"{shown}: the symlink resolves outside the app directory; remove it or exclude it"
         line = _line(state, "files", path) if path in listed else _line(state, "files")
         proposals.append(Proposal(finding("MG502", path, message, line)))
+    own: list[str] = []  # listed checksums that are the md5 of the file's content
+    stale: list[str] = []  # everything else in the bundle
     for path, checksum in listed.items():
         if path == "manifest.json" or path in escaped or unsafe_path_reason(path) is not None:
             continue
         fresh = expected.files.get(path)
         if fresh is not None and (not has_checksums or checksum in (fresh, *expected.accepted.get(path, ()))):
-            continue  # the common case: no message, no line lookup
+            own.append(path)  # the common case: no message, no line lookup
+        else:
+            stale.append(path)
+    forms = _OtherForms(state, package)
+    mismatched = {path: listed[path] for path in stale if path in expected.files and has_checksums}
+    converted = forms.matching({path: checksum for path, checksum in mismatched.items() if checksum is not None})
+    stale = [path for path in stale if path not in converted]
+    unlisted = [path for path in expected.files if path not in listed] if expected.walked else []
+    unlisted = [path for path in unlisted if state.is_new is None or state.is_new(join(state.app, path))]
+    left_out = _documentation_left_out(state, expected.files, listed) if unlisted else {}
+    curated = {path: sorted(documentation_kinds(path) & left_out.keys()) for path in unlisted}
+    curated = {path: kinds for path, kinds in curated.items() if kinds}
+    unlisted = [path for path in unlisted if path not in curated]
+    refreshed = [*(path for path in stale if path in expected.files), *(unlisted if has_checksums else [])]
+    written = dict(expected.files)
+    if refreshed and _writes_other_form(forms, converted, own):
+        written.update({path: form.md5 for path, form in forms.of(refreshed).items()})
+    for path in stale:
+        checksum = listed[path]
+        fresh = expected.files.get(path)
         shown = state.display(join(state.app, path))
         line = _line(state, "files", path)
         if fresh is None:
@@ -253,37 +354,33 @@ def check_files(state: AppState) -> Freshness:
             else:
                 proposals.append(Proposal(dataclasses.replace(finding("MG102", path, message, line), repairable=False)))
             continue
-        was = "no checksum" if checksum is None else f"listed {checksum[:12]}"
-        message = f"{shown}: content changed since the manifest was written ({was}, now {fresh[:12]})"
+        was = "no checksum" if checksum is None else f"listed {checksum[:12]}{_earlier_form(state, path, checksum)}"
+        now = f"now {written[path][:12]}"
+        if written[path] != fresh:
+            now += f" with {forms.of([path])[path].ending} line endings, the form the manifest uses"
+        message = f"{shown}: content changed since the manifest was written ({was}, {now})"
         if path == package:
             message += _dependency_changes(state, path)
-        proposals.append(Proposal(finding("MG101", path, message, line), SetChecksum(path, fresh)))
+        proposals.append(Proposal(finding("MG101", path, message, line), SetChecksum(path, written[path])))
     deployed = [path for path in expected.files if path in listed]
-    if expected.walked:
-        left_out = _documentation_left_out(state, expected.files, listed)
-        for path, fresh in expected.files.items():
-            if path in listed:
-                continue
-            files_line = _line(state, "files")
-            shown = state.display(join(state.app, path))
-            if state.is_new is None:
-                message = f"{shown}: not listed in the manifest (no base commit to tell whether it is new)"
-                unlisted = finding("MG103", path, message, files_line, Severity.WARNING)
-            elif not state.is_new(join(state.app, path)):
-                continue  # unlisted at the base: the author's choice
-            elif documentation_kinds(path) & left_out.keys():
-                kind = sorted(documentation_kinds(path) & left_out.keys())[0]
-                message = (f"{shown}: new file not listed in the manifest, like {left_out[kind]} (a {kind} file "
-                           "the manifest leaves out); list it if the app reads it")  # fmt: skip
-                proposals.append(Proposal(finding("MG103", path, message, files_line, Severity.WARNING)))
-                continue
-            else:
-                unlisted = finding("MG103", path, f"{shown}: new file not listed in the manifest", files_line)
-            deployed.append(path)
-            if has_checksums:
-                proposals.append(Proposal(unlisted, AddFile(path, fresh)))
-            else:  # `files` is a list (or malformed): fix cannot add an entry, but the file is still unlisted
-                proposals.append(Proposal(dataclasses.replace(unlisted, repairable=False)))
+    for path, kinds in curated.items():  # a new file of a documentation kind the manifest leaves out
+        shown = state.display(join(state.app, path))
+        message = (f"{shown}: new file not listed in the manifest, like {left_out[kinds[0]]} (a {kinds[0]} file "
+                   "the manifest leaves out); list it if the app reads it")  # fmt: skip
+        proposals.append(Proposal(finding("MG103", path, message, _line(state, "files"), Severity.WARNING)))
+    for path in unlisted:
+        shown = state.display(join(state.app, path))
+        if state.is_new is None:
+            message = f"{shown}: not listed in the manifest (no base commit to tell whether it is new)"
+            unlisted_finding = finding("MG103", path, message, _line(state, "files"), Severity.WARNING)
+        else:
+            message = f"{shown}: new file not listed in the manifest"
+            unlisted_finding = finding("MG103", path, message, _line(state, "files"))
+        deployed.append(path)
+        if has_checksums:
+            proposals.append(Proposal(unlisted_finding, AddFile(path, written[path])))
+        else:  # `files` is a list (or malformed): fix cannot add an entry, but the file is still unlisted
+            proposals.append(Proposal(dataclasses.replace(unlisted_finding, repairable=False)))
     return Freshness(proposals, list(expected.files), deployed)
 
 
