@@ -6,19 +6,22 @@ one, paths are relative to a root that contains the current directory and every 
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
 from manifest_guard.caches.blob_md5 import BlobCache
 from manifest_guard.caches.results import ResultCache
 from manifest_guard.caches.schema_valid import ValidManifests
+from manifest_guard.caches.switch import caches_enabled
 from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.git_trees import GitTree
 from manifest_guard.repository.gitignored import git_ignored_predicate
 from manifest_guard.repository.hook_scope import git_output, under
+from manifest_guard.repository.tree_reads import TreeReads
 from manifest_guard.repository.trees import Tree, WorkTree
 
 MANIFEST: Final = "manifest.json"
@@ -149,6 +152,34 @@ class Workspace:
     def base_has(self, path: str) -> bool:
         return self.base is not None and self.base.blob_id(path) is not None
 
+    def _git_trees(self) -> dict[str, GitTree]:
+        trees = {"source": self.tree} if isinstance(self.tree, GitTree) else {}
+        return {**trees, "base": self.base} if self.base is not None else trees
+
+    @property
+    def records_reads(self) -> bool:
+        """Whether every read of the source is recorded (git trees; the work tree also holds what git
+        ignores, and is never answered from the result cache)."""
+        return isinstance(self.tree, GitTree)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[str, TreeReads]]:
+        """Record every question asked of the source and base git trees inside the ``with`` block."""
+        with contextlib.ExitStack() as stack:
+            yield {role: stack.enter_context(tree.recording()) for role, tree in self._git_trees().items()}
+
+    def answers(self, reads: dict[str, TreeReads]) -> dict[str, Any]:
+        """The trees' answers to recorded questions, to store beside a result."""
+        trees = self._git_trees()
+        return {role: trees[role].answers(asked.essential()) for role, asked in reads.items()}
+
+    def still_answered(self, answers: Any) -> bool:
+        """True when the source and base trees give every stored answer again."""
+        trees = self._git_trees()
+        if not isinstance(answers, dict) or set(answers) != set(trees):
+            return False
+        return all(tree.gives(answers[role]) for role, tree in trees.items())
+
 
 def _walk_for_manifests(root: str, directory: str) -> list[str]:
     """Outside git: manifests below ``directory``, skipping VCS, dependency and virtualenv directories."""
@@ -199,10 +230,13 @@ def open_workspace(source: str | None, changed_since: str | None, paths: Iterabl
     except BaseException:
         repo.close()
         raise
-    common = str(repo.common_dir)
-    blobs = BlobCache.in_git_dir(common)
-    for git_tree in (tree, base):
-        if isinstance(git_tree, GitTree):
-            git_tree.cache = blobs
-    return Workspace(root, cwd, repo, source, tree, base, base_name, blobs, ValidManifests.in_git_dir(common),
-                     ResultCache.in_git_dir(common))  # fmt: skip
+    workspace = Workspace(root, cwd, repo, source, tree, base, base_name)
+    if caches_enabled():
+        common = str(repo.common_dir)
+        workspace.blobs = BlobCache.in_git_dir(common)
+        workspace.validated = ValidManifests.in_git_dir(common)
+        workspace.results = ResultCache.in_git_dir(common)
+        for git_tree in (tree, base):
+            if isinstance(git_tree, GitTree):
+                git_tree.cache = workspace.blobs
+    return workspace
