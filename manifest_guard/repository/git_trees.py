@@ -18,7 +18,7 @@ from manifest_guard.caches.blob_md5 import BlobCache
 from manifest_guard.foundation.checksums import CHUNK_SIZE, new_md5
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.hook_scope import git_output
-from manifest_guard.repository.tree_reads import DIRECTORIES, ENTRIES, LISTINGS, TreeReads
+from manifest_guard.repository.tree_reads import DIRECTORIES, ENTRIES, LISTINGS, TreeReads, well_formed
 from manifest_guard.repository.trees import EntryKind, TargetKind, TreeEntry
 
 SYMLINK_HOPS = 40
@@ -177,7 +177,7 @@ class GitTree:
     def gives(self, answers: Any) -> bool:
         """True when this tree answers the questions behind stored ``answers`` exactly as they say
         (the cheap questions first: most mismatches never hash a listing)."""
-        if TreeReads.asked_in(answers) is None:
+        if not well_formed(answers):
             return False
         return (
             all(self._entry_answer(path) == answer for path, answer in answers[ENTRIES].items())

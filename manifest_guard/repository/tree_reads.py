@@ -52,12 +52,10 @@ class TreeReads:
             set(kept),
         )
 
-    @classmethod
-    def asked_in(cls, answers: Any) -> TreeReads | None:
-        """The questions behind stored answers (``Answers.as_json``), or None when they are malformed."""
-        if not isinstance(answers, dict):
-            return None
-        groups = [answers.get(ENTRIES), answers.get(DIRECTORIES), answers.get(LISTINGS)]
-        if not all(isinstance(group, dict) and all(isinstance(key, str) for key in group) for group in groups):
-            return None
-        return cls(*(set(group) for group in groups))
+
+def well_formed(answers: Any) -> bool:
+    """Whether stored answers have the shape ``GitTree.answers`` gives (anything else is a miss)."""
+    return isinstance(answers, dict) and all(
+        isinstance(answers.get(name), dict) and all(isinstance(key, str) for key in answers[name])
+        for name in (ENTRIES, DIRECTORIES, LISTINGS)
+    )
