@@ -341,3 +341,14 @@ def test_a_cached_check_always_reports_what_a_fresh_one_does(template: Path, ste
             assert cached == run_main(arguments, repo, NO_CACHE), (operation, CHECKS[check_index])
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_an_unreadable_install_only_turns_the_caches_into_misses(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreadable(root: Path) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tool_fingerprint, "package_digest", unreadable)
+    first = check(repo)
+    tool_fingerprint.tool_fingerprint.cache_clear()  # another run: another fingerprint, nothing replayed
+    assert check(repo) == first and first.code == 0
+    assert tool_fingerprint.tool_fingerprint() != tool_fingerprint.tool_fingerprint.__wrapped__()

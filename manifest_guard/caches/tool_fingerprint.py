@@ -94,7 +94,7 @@ def _installed_version(distribution: str, module: str) -> str:
 
     try:
         return f"{metadata.version(distribution)} {spec.origin}"
-    except metadata.PackageNotFoundError:
+    except Exception:  # no or broken metadata: the location still tells installs apart
         return f"unknown {spec.origin}"
 
 
@@ -105,7 +105,11 @@ def library_versions() -> dict[str, str]:
 
 @functools.cache
 def tool_fingerprint() -> str:
-    """The digest that every stored result and schema-valid entry is filed under."""
-    parts = [str(FORMAT), __version__, package_digest(PACKAGE_ROOT), schema_digest(), interpreter(),
-             *(f"{name} {version}" for name, version in sorted(library_versions().items()))]  # fmt: skip
+    """The digest that every stored result and schema-valid entry is filed under; when the tool's own
+    files cannot be read, one that no other run shares (every lookup misses, nothing fails)."""
+    try:
+        parts = [str(FORMAT), __version__, package_digest(PACKAGE_ROOT), schema_digest(), interpreter(),
+                 *(f"{name} {version}" for name, version in sorted(library_versions().items()))]  # fmt: skip
+    except OSError:
+        return f"unreadable-{os.urandom(16).hex()}"
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
