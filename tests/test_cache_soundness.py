@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -20,7 +21,7 @@ from manifest_guard.caches import tool_fingerprint
 from manifest_guard.catalogue.findings import Finding
 from tests.conftest import CliResult, git, put, run_manifest_guard
 from tests.fuzzing import examples
-from tests.gitapp import APP, MACHINE, commit_all, write_manifest
+from tests.gitapp import APP, MACHINE, MANIFEST, commit_all, write_manifest
 from tests.inprocess import run_main
 
 NO_CACHE = {"MANIFEST_GUARD_NO_CACHE": "1"}
@@ -78,20 +79,27 @@ def test_a_result_stored_by_another_python_is_not_replayed(git_repo: Path, monke
     assert check(git_repo) == fresh
 
 
-def test_a_result_stored_with_other_library_versions_is_not_replayed(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The manifests checked by running the rules (a replayed one is not in it)."""
     from manifest_guard.checking import checker
 
-    assert check(repo).code == 0
-    computed: list[str] = []
+    checked: list[str] = []
     original = checker.check_manifest
 
-    def counting(*args: object, **kwargs: object) -> object:
-        computed.append("once")
-        return original(*args, **kwargs)  # type: ignore[arg-type]
+    def counting(workspace: Any, manifest: str, *args: Any) -> Any:
+        checked.append(manifest)
+        return original(workspace, manifest, *args)
 
     monkeypatch.setattr(checker, "check_manifest", counting)
+    return checked
+
+
+def test_a_result_stored_with_other_library_versions_is_not_replayed(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, computed: list[str]
+) -> None:
+    assert check(repo).code == 0 and computed == [MANIFEST]
+    computed.clear()
     assert check(repo).code == 0 and computed == []  # replayed
     for library in ("packaging", "pathspec", "jsonschema", "GitPython"):
         versions = {**tool_fingerprint.library_versions(), library: "0.0.1"}
@@ -190,18 +198,8 @@ def test_a_listing_answers_every_question_below_it() -> None:
     assert TreeReads(entries={"x"}, listings={""}).essential() == TreeReads(listings={""})
 
 
-def test_switching_back_and_forth_replays_each_state(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_switching_back_and_forth_replays_each_state(repo: Path, computed: list[str]) -> None:
     """A key keeps its recent variants: returning to an earlier index is answered from the store."""
-    from manifest_guard.checking import checker
-
-    computed: list[str] = []
-    original = checker.check_manifest
-
-    def counting(*args: object, **kwargs: object) -> object:
-        computed.append("once")
-        return original(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(checker, "check_manifest", counting)
     first = check(repo)
     put(repo / APP, {"helpers.py": "X = 2\n"})
     git(repo, "add", "-A")
