@@ -84,19 +84,24 @@ class ResultCache:
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
+        self._read: dict[str, list[Any]] = {}  # the variants a lookup read, kept for the store that follows
 
     @classmethod
     def in_git_dir(cls, common_dir: str) -> ResultCache:
         return cls(os.path.join(common_dir, CACHE_DIRECTORY))
 
     def _variants(self, key: str) -> list[Any]:
+        if key in self._read:
+            return self._read[key]
         try:
             with open(os.path.join(self.directory, f"{key}.json"), encoding="utf-8") as stream:
                 data = json.load(stream)
         except (OSError, ValueError):
             return []
         variants = data.get("variants") if isinstance(data, dict) else None
-        return [variant for variant in variants if isinstance(variant, dict)] if isinstance(variants, list) else []
+        found = [variant for variant in variants if isinstance(variant, dict)] if isinstance(variants, list) else []
+        self._read[key] = found
+        return found
 
     def load(self, key: str, still_answered: Callable[[Any], bool]) -> CachedResult | None:
         """The stored result whose recorded reads the current trees still answer the same way."""
@@ -108,6 +113,7 @@ class ResultCache:
     def store(self, key: str, reads: Any, cached: CachedResult) -> None:
         """File ``cached`` with the answers its computation read, before the key's older variants."""
         older = [variant for variant in self._variants(key) if variant.get("reads") != reads]
+        self._read.pop(key, None)
         data = {"variants": [_encoded(reads, cached), *older[: MAX_VARIANTS - 1]]}
         with contextlib.suppress(OSError, ValueError):
             os.makedirs(self.directory, exist_ok=True)
