@@ -150,7 +150,7 @@ def test_a_schema_valid_manifest_is_not_validated_again(repo: Path, monkeypatch:
 def test_an_invalid_manifest_is_never_remembered_and_a_new_schema_validates_again(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from manifest_guard.caches import schema_valid as validcache
+    from manifest_guard.caches import tool_fingerprint
 
     valid = (repo / MANIFEST).read_text()
     put(repo / APP, {"manifest.json": valid.replace('"python-api"', '"python-flask"')})
@@ -164,8 +164,12 @@ def test_an_invalid_manifest_is_never_remembered_and_a_new_schema_validates_agai
     run_main(["check"], repo)
     remembered = (repo / ".git" / "manifest-guard" / "schema-valid").read_text().split()
     assert len(remembered) == 1
-    monkeypatch.setattr(validcache, "_schema_fingerprint", lambda: b"another schema")
-    run_main(["check", "--diff"], repo)  # --diff: never answered from the result cache
+    monkeypatch.setattr(tool_fingerprint, "schema_digest", lambda: "another schema")
+    tool_fingerprint.tool_fingerprint.cache_clear()
+    try:
+        run_main(["check", "--diff"], repo)  # --diff: never answered from the result cache
+    finally:
+        tool_fingerprint.tool_fingerprint.cache_clear()
     assert len((repo / ".git" / "manifest-guard" / "schema-valid").read_text().split()) == 2
 
 
@@ -174,22 +178,26 @@ def check_output(repo: Path, *args: str) -> tuple[int, str, str]:
     return result.code, result.stdout, result.stderr
 
 
+def stored_variants(repo: Path) -> int:
+    results = repo / ".git" / "manifest-guard" / "results"
+    return sum(len(json.loads(path.read_text())["variants"]) for path in results.iterdir())
+
+
 def test_a_check_result_is_reused_only_while_every_input_is_the_same(repo: Path) -> None:
     """Same index, base, config and tool: the stored result; any of them changed: computed again."""
-    results = repo / ".git" / "manifest-guard" / "results"
     put(repo / APP, {"new.txt": "new\n", "link.txt": "x\n"})
     git(repo, "add", "-A")
     first = check_output(repo)
-    assert '"MG103"' in first[1] and len(list(results.iterdir())) == 1
+    assert '"MG103"' in first[1] and stored_variants(repo) == 1
     assert check_output(repo) == first  # reused
     git(repo, "commit", "-q", "-m", "new files")  # same index, new base: the files are no longer new
     second = check_output(repo)
-    assert second != first and '"MG103"' not in second[1] and len(list(results.iterdir())) == 2
+    assert second != first and '"MG103"' not in second[1] and stored_variants(repo) == 2
     put(repo, {"pyproject.toml": '[tool.manifest-guard]\nignore = ["MG3"]\n'})  # new configuration
     check_output(repo)
-    assert len(list(results.iterdir())) == 3
+    assert stored_variants(repo) == 3
     check_output(repo, "--select", "MG1")  # new options
-    assert len(list(results.iterdir())) == 4
+    assert stored_variants(repo) == 4
 
 
 def test_warnings_are_replayed_and_diff_and_the_work_tree_are_never_cached(repo: Path) -> None:
@@ -208,6 +216,6 @@ def test_a_new_version_of_the_tool_computes_again(repo: Path, monkeypatch: pytes
     from manifest_guard.caches import results as resultcache
 
     check_output(repo)
-    monkeypatch.setattr(resultcache, "_tool_fingerprint", lambda: "another build")
+    monkeypatch.setattr(resultcache, "tool_fingerprint", lambda: "another build")
     check_output(repo)
-    assert len(list((repo / ".git" / "manifest-guard" / "results").iterdir())) == 2
+    assert stored_variants(repo) == 2

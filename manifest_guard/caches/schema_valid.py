@@ -1,6 +1,7 @@
-"""Manifests already found schema-valid, remembered by a digest of their bytes and of the schema.
+"""Manifests already found schema-valid, remembered by a digest of their bytes and the tool fingerprint.
 
-Schema validation (MG002, MG004, MG005) depends only on the manifest's bytes, so an unchanged manifest
+Schema validation (MG002, MG004, MG005) depends only on the manifest's bytes and on the tool (the
+schema, the validating code, jsonschema: all in ``tool_fingerprint``), so an unchanged manifest
 (the common hook run: a code file changed, the manifest did not) need not be validated again, nor
 jsonschema imported (~35 ms of a ~250 ms run). Stored next to the blob cache as one hex digest per line,
 appended with one ``O_APPEND`` write; a line that is not a digest is ignored, any I/O error only means
@@ -10,27 +11,16 @@ validating again.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 import re
 
-from manifest_guard import __version__
 from manifest_guard.caches.blob_md5 import append_lines
-from manifest_guard.foundation.schema import SCHEMA_RESOURCE
+from manifest_guard.caches.tool_fingerprint import tool_fingerprint
 
 CACHE_FILE = os.path.join("manifest-guard", "schema-valid")
 MAX_ENTRIES = 50_000
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
-
-
-@functools.cache
-def _schema_fingerprint() -> bytes:
-    """The schema's bytes and the tool's version: a new schema or release validates everything again."""
-    from importlib import resources
-
-    schema = (resources.files("manifest_guard.schemas") / SCHEMA_RESOURCE).read_bytes()
-    return hashlib.sha256(schema + __version__.encode()).digest()
 
 
 class ValidManifests:
@@ -47,7 +37,7 @@ class ValidManifests:
 
     @staticmethod
     def _key(raw: bytes) -> str:
-        return hashlib.sha256(_schema_fingerprint() + raw).hexdigest()
+        return hashlib.sha256(tool_fingerprint().encode("ascii") + raw).hexdigest()
 
     def _load(self) -> set[str]:
         if self._known is None:

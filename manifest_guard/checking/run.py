@@ -113,18 +113,17 @@ def _warn(seen: list[str], message: str) -> None:
 def _result_key(run: Run, options: CheckOptions, manifest: str) -> str | None:
     """The result-cache key of a ``check`` of ``manifest``, or None when it must not be cached."""
     from manifest_guard.caches.results import result_key
-    from manifest_guard.repository.git_trees import GitTree
     from manifest_guard.repository.trees import EntryKind
 
     workspace = run.workspace
-    if options.want_diff or not isinstance(workspace.tree, GitTree):
+    if options.want_diff or not workspace.records_reads:
         return None
     if workspace.tree.entry_kind(manifest) is EntryKind.SYMLINK:
-        return None  # its content may come from outside the app, which the key does not cover
-    app = manifest.rpartition("/")[0]
-    base = workspace.base.fingerprint(app) if workspace.base is not None else None
-    source = f"{workspace.source} {workspace.base_name} {workspace.ignore_fingerprint(app)}"
-    return result_key(options, source, workspace.tree.fingerprint(app), base, manifest)
+        return None  # its content may come from outside the repository's trees
+    if workspace.unmerged_under(manifest.rpartition("/")[0]):
+        return None  # conflict stages are not recorded reads: never store a result made of them
+    source = f"{workspace.source} {workspace.outside_inputs()}"
+    return result_key(options, source, workspace.base_name, manifest)
 
 
 def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
@@ -137,7 +136,7 @@ def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
     results = run.workspace.results if command == "check" else None
     for manifest in run.manifests:
         key = _result_key(run, options, manifest) if results is not None else None
-        cached = results.load(key) if results is not None and key is not None else None
+        cached = results.load(key, run.workspace.still_answered) if results is not None and key is not None else None
         if cached is not None:
             for message in cached.warnings:
                 console.warn(message)
@@ -148,7 +147,8 @@ def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
 
         warnings: list[str] = []
         try:
-            outcome = check_manifest(run.workspace, manifest, options, functools.partial(_warn, warnings))
+            with run.workspace.recording() as reads:
+                outcome = check_manifest(run.workspace, manifest, options, functools.partial(_warn, warnings))
         except UserError as failure:
             shown = run.workspace.display(manifest)
             report.errors.append(f"{shown}: {failure.message}")
@@ -157,7 +157,7 @@ def check_all(run: Run, command: str) -> tuple[Report, list[ManifestOutcome]]:
         if results is not None and key is not None and outcome.cacheable:
             from manifest_guard.caches.results import CachedResult
 
-            results.store(key, CachedResult(outcome.result, outcome.findings, warnings))
+            results.store(key, run.workspace.answers(reads), CachedResult(outcome.result, outcome.findings, warnings))
         outcomes.append(outcome)
         report.manifests.append(outcome.result)
         report.findings.extend(outcome.findings)

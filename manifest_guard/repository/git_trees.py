@@ -27,6 +27,7 @@ from manifest_guard.foundation.line_endings import (
 )
 from manifest_guard.repository.hook_scope import git_output
 from manifest_guard.repository.line_endings import index_conversions, revision_conversions
+from manifest_guard.repository.tree_reads import DIRECTORIES, ENTRIES, LISTINGS, TreeReads, well_formed
 from manifest_guard.repository.trees import EntryKind, TargetKind, TreeEntry
 
 SYMLINK_HOPS = 40
@@ -51,7 +52,12 @@ def _kind(mode: int) -> EntryKind | None:
 
 
 class GitTree:
-    """A snapshot of paths -> (mode, blob id) from the index or a commit, with blobs read lazily."""
+    """A snapshot of paths -> (mode, blob id) from the index or a commit, with blobs read lazily.
+
+    Every question about the snapshot goes through ``_entry``, ``_is_directory`` or ``_listed``, which
+    note it in the ``TreeReads`` being recorded (see :meth:`recording`): what a stored result depended
+    on is what its computation asked, not a list someone remembered to keep up to date.
+    """
 
     def __init__(
         self,
@@ -65,8 +71,9 @@ class GitTree:
         self.label = label
         # Paths with conflict stages (1-3) and no stage 0: neither present nor absent until resolved.
         self.unmerged: dict[str, list[bytes]] = unmerged or {}
-        self._directories: set[str] | None = None
         self._sorted: list[str] | None = None
+        self._listing_digests: dict[str, str] = {}
+        self._reads: TreeReads | None = None
         self._known: dict[bytes, tuple[str, int]] = {}  # blob -> (md5, size), hashed or cached in this run
         self._crlf_known: dict[bytes, tuple[str, int]] = {}  # blob -> (md5 of its CRLF checkout, CRLF_* flag)
         self.cache: BlobCache | None = None
@@ -128,27 +135,7 @@ class GitTree:
         tree.conversions = lambda paths: revision_conversions(root, commit.decode("ascii"), paths)
         return tree
 
-    def _all_directories(self) -> set[str]:
-        if self._directories is None:
-            directories = {""}
-            for path in self._entries:
-                parent = path.rpartition("/")[0]
-                while parent not in directories:
-                    directories.add(parent)
-                    parent = parent.rpartition("/")[0]
-            self._directories = directories
-        return self._directories
-
-    def display(self, path: str) -> str:
-        return f"{self.label}:{path or '.'}"
-
-    def paths(self) -> list[str]:
-        """Every path of the tree (used to find manifests)."""
-        return sorted(self._entries)
-
-    def blob_id(self, path: str) -> str | None:
-        entry = self._entries.get(path)
-        return entry[1].hex() if entry else None
+    # ------------------------------------------------------------------ the snapshot, unrecorded
 
     def _under(self, directory: str) -> list[str]:
         """The sorted paths below ``directory``, found by bisection: work proportional to that app."""
@@ -161,17 +148,103 @@ class GitTree:
         end = bisect.bisect_left(self._sorted, directory + "0")  # "0" is the character right after "/"
         return self._sorted[start:end]
 
-    def fingerprint(self, directory: str) -> str:
-        """A digest of the path, mode and blob id of every entry under ``directory`` (conflicts included)."""
+    def _has_under(self, directory: str) -> bool:
+        """A directory exists in git exactly when some entry lies below it; the root always exists."""
+        if not directory:
+            return True
+        if self._sorted is None:
+            self._sorted = sorted(self._entries)
+        start = bisect.bisect_left(self._sorted, directory + "/")
+        return start < len(self._sorted) and self._sorted[start].startswith(directory + "/")
+
+    def _entry_answer(self, path: str) -> str:
+        entry = self._entries.get(path)
+        return f"{entry[0]:o} {entry[1].hex()}" if entry else ""
+
+    def _listing_digest(self, directory: str) -> str:
+        """A digest of the path, mode and blob id of every entry under ``directory`` (the snapshot never
+        changes, so once per directory)."""
+        known = self._listing_digests.get(directory)
+        if known is None:
+            import hashlib
+
+            digest = hashlib.sha256()
+            for path in self._under(directory):
+                mode, binsha = self._entries[path]
+                digest.update(f"{mode:o} {path}\0".encode("utf-8", "surrogateescape") + binsha)
+            known = self._listing_digests[directory] = digest.hexdigest()
+        return known
+
+    # ------------------------------------------------------------------ recorded questions
+
+    def _entry(self, path: str) -> tuple[int, bytes] | None:
+        if self._reads is not None:
+            self._reads.entries.add(path)
+        return self._entries.get(path)
+
+    def _is_directory(self, path: str) -> bool:
+        if self._reads is not None:
+            self._reads.directories.add(path)
+        return self._has_under(path)
+
+    def _listed(self, directory: str) -> list[tuple[str, int]]:
+        """Every path below ``directory`` with its mode, sorted."""
+        if self._reads is not None:
+            self._reads.listings.add(directory)
+        entries = self._entries
+        return [(path, entries[path][0]) for path in self._under(directory)]
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[TreeReads]:
+        """Note every question asked of this tree inside the ``with`` block."""
+        reads, previous = TreeReads(), self._reads
+        self._reads = reads
+        try:
+            yield reads
+        finally:
+            self._reads = previous
+
+    def answers(self, reads: TreeReads) -> dict[str, dict[str, Any]]:
+        """This tree's answers to ``reads``, JSON-able (stored beside a result)."""
+        return {
+            ENTRIES: {path: self._entry_answer(path) for path in sorted(reads.entries)},
+            DIRECTORIES: {path: self._has_under(path) for path in sorted(reads.directories)},
+            LISTINGS: {directory: self._listing_digest(directory) for directory in sorted(reads.listings)},
+        }
+
+    def gives(self, answers: Any) -> bool:
+        """True when this tree answers the questions behind stored ``answers`` exactly as they say
+        (the cheap questions first: most mismatches never hash a listing)."""
+        if not well_formed(answers):
+            return False
+        return (
+            all(self._entry_answer(path) == answer for path, answer in answers[ENTRIES].items())
+            and all(self._has_under(path) is answer for path, answer in answers[DIRECTORIES].items())
+            and all(self._listing_digest(path) == answer for path, answer in answers[LISTINGS].items())
+        )
+
+    def attribute_files_digest(self) -> str:
+        """A digest of every ``.gitattributes`` of the snapshot: ``git check-attr`` reads them all, outside
+        the recorded questions, so the result cache keys on them as a whole."""
         import hashlib
 
         digest = hashlib.sha256()
-        for path in self._under(directory):
-            mode, binsha = self._entries[path]
-            digest.update(f"{mode:o} {path}\0".encode("utf-8", "surrogateescape") + binsha)
-        for path in self.unmerged_under(directory):
-            digest.update(f"unmerged {path}\0".encode("utf-8", "surrogateescape") + b"".join(self.unmerged[path]))
-        return digest.hexdigest()
+        for path in sorted(p for p in self._entries if p == ".gitattributes" or p.endswith("/.gitattributes")):
+            digest.update(path.encode("utf-8", "surrogateescape") + b"\0" + self._entries[path][1])
+        return digest.hexdigest()[:16]
+
+    # ------------------------------------------------------------------ the Tree interface
+
+    def display(self, path: str) -> str:
+        return f"{self.label}:{path or '.'}"
+
+    def paths(self) -> list[str]:
+        """Every path of the tree (used to find manifests)."""
+        return [path for path, _mode in self._listed("")]
+
+    def blob_id(self, path: str) -> str | None:
+        entry = self._entry(path)
+        return entry[1].hex() if entry else None
 
     def unmerged_under(self, directory: str) -> list[str]:
         """The unmerged paths at or below ``directory``, sorted."""
@@ -185,8 +258,8 @@ class GitTree:
     def walk(self, directory: str, prune: Callable[[str], bool]) -> Iterator[TreeEntry]:
         prefix = directory + "/" if directory else ""
         pruned: dict[str, bool] = {}
-        for path in self._under(directory):
-            kind = _kind(self._entries[path][0])
+        for path, mode in self._listed(directory):
+            kind = _kind(mode)
             if kind is None:
                 continue
             parts = path[len(prefix) :].split("/")
@@ -203,18 +276,18 @@ class GitTree:
 
     def names_in(self, directory: str) -> set[str]:
         prefix = directory + "/" if directory else ""
-        return {path[len(prefix) :].split("/", 1)[0] for path in self._under(directory)}
+        return {path[len(prefix) :].split("/", 1)[0] for path, _mode in self._listed(directory)}
 
     def entry_kind(self, path: str) -> EntryKind | None:
-        entry = self._entries.get(path)
+        entry = self._entry(path)
         return _kind(entry[0]) if entry else None
 
     def _follow(self, path: str, boundary: str) -> tuple[TargetKind, str | None]:
         current = path
         for _ in range(SYMLINK_HOPS):
-            entry = self._entries.get(current)
+            entry = self._entry(current)
             if entry is None:
-                if current in self._all_directories():
+                if self._is_directory(current):
                     return TargetKind.DIRECTORY, current
                 return TargetKind.MISSING, current
             if not stat.S_ISLNK(entry[0]):
@@ -240,9 +313,10 @@ class GitTree:
 
     def _resolved_blob(self, path: str) -> bytes:
         kind, target = self._follow(path, "")
-        if kind is not TargetKind.FILE or target is None:
+        entry = self._entry(target) if kind is TargetKind.FILE and target is not None else None
+        if entry is None:
             raise UserError(f"{self.display(path)}: not a file in {self.label}")
-        return self._entries[target][1]
+        return entry[1]
 
     def _read(self, binsha: bytes) -> bytes:
         try:
@@ -349,10 +423,9 @@ class GitTree:
         wanted: dict[bytes, None] = {}
         for path in paths:
             kind, target = self._follow(path, "")
-            if kind is TargetKind.FILE and target is not None:
-                binsha = self._entries[target][1]
-                if self._lookup(binsha) is None:
-                    wanted[binsha] = None
+            entry = self._entry(target) if kind is TargetKind.FILE and target is not None else None
+            if entry is not None and self._lookup(entry[1]) is None:
+                wanted[entry[1]] = None
         if wanted:
             self._hash_blobs(list(wanted))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from manifest_guard.foundation.line_endings import Conversion
 from manifest_guard.repository.hook_scope import git_output
@@ -74,3 +75,16 @@ def revision_conversions(root: str, commit: str, paths: Sequence[str]) -> dict[s
         index_file = os.path.join(scratch, "index")
         git_output(root, "read-tree", commit, index_file=index_file)
         return _check_attr(root, paths, cached=True, index_file=index_file)
+
+
+def repository_attribute_files(repo: Any) -> list[str]:
+    """``core.attributesFile`` (or git's default one) and ``info/attributes``: attribute files that
+    apply to every tree and live outside them (read from git's configuration, no subprocess)."""
+    try:
+        configured = os.path.expanduser(str(repo.config_reader().get_value("core", "attributesfile", "")))
+    except Exception:  # an unreadable configuration: git itself would report it
+        configured = ""
+    if not configured:
+        config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        configured = os.path.join(config_home, "git", "attributes")
+    return [configured, os.path.join(str(repo.common_dir), "info", "attributes")]

@@ -6,14 +6,16 @@ one, paths are relative to a root that contains the current directory and every 
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
 from manifest_guard.caches.blob_md5 import BlobCache
 from manifest_guard.caches.results import ResultCache
 from manifest_guard.caches.schema_valid import ValidManifests
+from manifest_guard.caches.switch import caches_enabled
 from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.git_trees import GitTree
@@ -25,7 +27,8 @@ from manifest_guard.repository.ignore_rules import (
     repository_exclude_files,
     under_app,
 )
-from manifest_guard.repository.line_endings import worktree_conversions
+from manifest_guard.repository.line_endings import repository_attribute_files, worktree_conversions
+from manifest_guard.repository.tree_reads import TreeReads
 from manifest_guard.repository.trees import Tree, WorkTree
 
 MANIFEST: Final = "manifest.json"
@@ -90,7 +93,7 @@ class Workspace:
     results: ResultCache | None = None  # check results of unchanged apps (git repositories only)
     _ignore_rules: TreeIgnoreRules | None = None
     _excludes: list[str] | None = None
-    _excludes_digest: str | None = None
+    _outside_digest: str | None = None
 
     @property
     def in_git(self) -> bool:
@@ -153,15 +156,19 @@ class Workspace:
             return lambda _path: False
         return under_app(self._tree_ignore_rules, app)
 
-    def ignore_fingerprint(self, app: str) -> str:
-        """What ``would_ignore`` reads outside the app: the ancestors' ``.gitignore`` blobs and the
-        repository's exclude files (a result cache key must cover it)."""
+    def outside_inputs(self) -> str:
+        """What a check reads that no tree records, for the result cache's first-level key: the
+        repository's exclude files (git's ignore rules) and the line-ending attributes ``git check-attr``
+        reads (every ``.gitattributes`` of the source and base trees, ``info/attributes`` and
+        ``core.attributesFile``)."""
         assert isinstance(self.tree, GitTree) and self.in_git
-        parts = app.split("/") if app else []
-        blobs = [self.tree.blob_id("/".join([*parts[:depth], ".gitignore"])) or "-" for depth in range(len(parts))]
-        if self._excludes_digest is None:
-            self._excludes_digest = " ".join(exclude_digest(path) for path in self._exclude_files())
-        return " ".join([*blobs, self._excludes_digest])
+        if self._outside_digest is None:
+            files = [*self._exclude_files(), *repository_attribute_files(self.repo)]
+            trees = [self.tree, *([self.base] if isinstance(self.base, GitTree) else [])]
+            self._outside_digest = " ".join(
+                [*(exclude_digest(path) for path in files), *(tree.attribute_files_digest() for tree in trees)]
+            )
+        return self._outside_digest
 
     def _tree_ignore_rules(self) -> TreeIgnoreRules:
         if self._ignore_rules is None:
@@ -209,6 +216,34 @@ class Workspace:
 
     def base_has(self, path: str) -> bool:
         return self.base is not None and self.base.blob_id(path) is not None
+
+    def _git_trees(self) -> dict[str, GitTree]:
+        trees = {"source": self.tree} if isinstance(self.tree, GitTree) else {}
+        return {**trees, "base": self.base} if self.base is not None else trees
+
+    @property
+    def records_reads(self) -> bool:
+        """Whether every read of the source is recorded (git trees; the work tree also holds what git
+        ignores, and is never answered from the result cache)."""
+        return isinstance(self.tree, GitTree)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[str, TreeReads]]:
+        """Record every question asked of the source and base git trees inside the ``with`` block."""
+        with contextlib.ExitStack() as stack:
+            yield {role: stack.enter_context(tree.recording()) for role, tree in self._git_trees().items()}
+
+    def answers(self, reads: dict[str, TreeReads]) -> dict[str, Any]:
+        """The trees' answers to recorded questions, to store beside a result."""
+        trees = self._git_trees()
+        return {role: trees[role].answers(asked.essential()) for role, asked in reads.items()}
+
+    def still_answered(self, answers: Any) -> bool:
+        """True when the source and base trees give every stored answer again."""
+        trees = self._git_trees()
+        if not isinstance(answers, dict) or set(answers) != set(trees):
+            return False
+        return all(tree.gives(answers[role]) for role, tree in trees.items())
 
 
 def _walk_for_manifests(root: str, directory: str) -> list[str]:
@@ -261,10 +296,13 @@ def open_workspace(source: str | None, changed_since: str | None, paths: Iterabl
     except BaseException:
         repo.close()
         raise
-    common = str(repo.common_dir)
-    blobs = BlobCache.in_git_dir(common)
-    for git_tree in (tree, base):
-        if isinstance(git_tree, GitTree):
-            git_tree.cache = blobs
-    return Workspace(root, cwd, repo, source, tree, base, base_name, blobs, ValidManifests.in_git_dir(common),
-                     ResultCache.in_git_dir(common))  # fmt: skip
+    workspace = Workspace(root, cwd, repo, source, tree, base, base_name)
+    if caches_enabled():
+        common = str(repo.common_dir)
+        workspace.blobs = BlobCache.in_git_dir(common)
+        workspace.validated = ValidManifests.in_git_dir(common)
+        workspace.results = ResultCache.in_git_dir(common)
+        for git_tree in (tree, base):
+            if isinstance(git_tree, GitTree):
+                git_tree.cache = workspace.blobs
+    return workspace

@@ -262,8 +262,7 @@ class _OtherForms:
         full = join(self._state.app, package)
         data = self._state.tree.read_bytes(full)
         for converted in {to_crlf(data), to_lf(data)} - {data}:
-            processed = processed_requirements(converted, self._state.tree.display(full))
-            if checksum in (md5_of_bytes(converted), md5_of_bytes(processed.encode("utf-8", "surrogateescape"))):
+            if checksum in (md5_of_bytes(converted), _processed_checksum(converted, self._state.tree.display(full))):
                 return True
         return False
 
@@ -274,8 +273,7 @@ class _OtherForms:
             return None
         data, ending = converted
         self._package_bytes_md5 = md5_of_bytes(data)
-        processed = processed_requirements(data, self._state.tree.display(full))
-        return OtherForm(md5_of_bytes(processed.encode("utf-8", "surrogateescape")), ending)
+        return OtherForm(_processed_checksum(data, self._state.tree.display(full)), ending)
 
 
 def _writes_other_form(forms: _OtherForms, converted: Sequence[str], own: Sequence[str]) -> bool:
