@@ -363,8 +363,9 @@ class GitTree:
         targets: dict[str, tuple[str, bytes]] = {}
         for path in paths:
             kind, target = self._follow(path, "")
-            if kind is TargetKind.FILE and target is not None:
-                targets[path] = (target, self._entries[target][1])
+            entry = self._entry(target) if kind is TargetKind.FILE and target is not None else None
+            if target is not None and entry is not None:
+                targets[path] = (target, entry[1])
         scans = self._crlf_scans(list(dict.fromkeys(binsha for _, binsha in targets.values())))
         candidates = {
             path: (target, binsha) for path, (target, binsha) in targets.items()
