@@ -79,6 +79,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from declared_requirements import close_over_dependencies, compact_requirements
+from remote_wheels import DEFAULT_JSON_API, remote_metadata
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = REPO_ROOT / "scripts" / "import_names_sources.txt"
 DEFAULT_OVERRIDES = REPO_ROOT / "scripts" / "import_names_overrides.json"
@@ -193,6 +196,7 @@ class WheelAnalysis:
     top_level_txt: list[str] | None = None
     pth_dirs: list[str] = field(default_factory=list)
     requires: list[str] = field(default_factory=list)  # unconditional dependencies, canonical names
+    requirements: list[str] = field(default_factory=list)  # every Requires-Dist, compact (declared_requirements)
 
 
 @dataclass
@@ -207,6 +211,8 @@ class DistResult:
     required_by: str | None = None
     analysis: WheelAnalysis | None = None
     error: str | None = None
+    requirements: list[str] | None = None  # compact Requires-Dist; None when no METADATA could be read
+    metadata_source: str | None = None  # where they were read when not from the analysed wheel
 
 
 # --------------------------------------------------------------------------------------------------- inputs
@@ -492,6 +498,7 @@ def analyze_wheel(path: Path, canonical: str) -> WheelAnalysis:
         top_level_txt=top_level,
         pth_dirs=pth_dirs,
         requires=[] if names else unconditional_requirements(metadata_text),
+        requirements=compact_requirements(metadata_text)[0],
     )
 
 
@@ -508,14 +515,45 @@ def top_level_mismatch(analysis: WheelAnalysis) -> tuple[list[str], list[str]]:
 # --------------------------------------------------------------------------------------------------- driver
 
 
-def process(entry: SourceEntry, cache_dir: Path, refresh: bool) -> DistResult:
-    """Download and analyse one distribution."""
+@dataclass(frozen=True)
+class RemoteRequirements:
+    """Requires-Dist read in place from wheels on the index, kept in the cache directory between runs."""
+
+    json_api: str
+    cache_dir: Path
+    refresh: bool = False
+
+    def __call__(self, name: str) -> tuple[list[str] | None, str]:
+        """Compact Requires-Dist of the newest release of ``name`` and a note saying where it was read."""
+        cached = self.cache_dir / canonicalize(name) / "remote-metadata.json"
+        if cached.is_file() and not self.refresh:
+            data = json.loads(cached.read_text(encoding="utf-8"))
+            source, text = str(data["source"]), str(data["text"])
+        else:
+            try:
+                metadata = remote_metadata(name, self.json_api)
+            except (OSError, ValueError, zipfile.BadZipFile, KeyError) as exc:
+                return None, f"metadata unavailable: {exc}"
+            source, text = metadata.source, metadata.text
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(json.dumps({"source": source, "version": metadata.version, "text": text}), "utf-8")
+        entries, problems = compact_requirements(text)
+        note = f"{source} (read in place)" if source != "json-api" else "no wheel: JSON API metadata"
+        return entries, "; ".join([note, *problems])
+
+
+def process(entry: SourceEntry, cache_dir: Path, refresh: bool, remote: RemoteRequirements) -> DistResult:
+    """Download and analyse one distribution (only its METADATA, read in place, when it is manual or has no
+    wheel here)."""
     canonical = canonicalize(entry.name)
     if entry.manual:
-        return DistResult(canonical=canonical, status="manual")
+        requirements, note = remote(entry.name)
+        return DistResult(canonical=canonical, status="manual", requirements=requirements, metadata_source=note)
     wheel, fallback, error = fetch_wheel(entry.name, cache_dir, refresh)
     if wheel is None:
-        return DistResult(canonical=canonical, status="failed", required_by=entry.required_by, error=error)
+        requirements, note = remote(entry.name)
+        return DistResult(canonical=canonical, status="failed", required_by=entry.required_by, error=error,
+                          requirements=requirements, metadata_source=note)  # fmt: skip
     try:
         analysis = analyze_wheel(wheel, canonical)
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
@@ -528,17 +566,20 @@ def process(entry: SourceEntry, cache_dir: Path, refresh: bool) -> DistResult:
         size_mb=round(wheel.stat().st_size / 1e6, 1),
         required_by=entry.required_by,
         analysis=analysis,
+        requirements=analysis.requirements,
     )
 
 
-def run_all(entries: Sequence[SourceEntry], cache_dir: Path, refresh: bool, jobs: int) -> list[DistResult]:
+def run_all(
+    entries: Sequence[SourceEntry], cache_dir: Path, refresh: bool, jobs: int, remote: RemoteRequirements
+) -> list[DistResult]:
     """Process the distributions in a thread pool, then the dependencies of meta-packages; sorted by name."""
     results: dict[str, DistResult] = {}
     started = time.monotonic()
     pending = list(entries)
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         for depth in range(META_PACKAGE_DEPTH + 1):
-            futures = [pool.submit(process, entry, cache_dir, refresh) for entry in pending]
+            futures = [pool.submit(process, entry, cache_dir, refresh, remote) for entry in pending]
             for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
                 result = future.result()
                 results[result.canonical] = result
@@ -645,6 +686,59 @@ def build_output(mapping: dict[str, list[str]], processed: int, date: str) -> di
     return {"_comment": comment, "distributions": kept, "namespace_packages": namespace_packages(mapping)}
 
 
+def requires_entries(requires: dict[str, list[str]], date: str, how: str) -> dict[str, object]:
+    """The ``requires`` table and its comment, merged into the data file."""
+    listed = sum(1 for entries in requires.values() if entries)
+    comment = (
+        f"requires: generated on {date} by `python scripts/generate_import_names.py{how}`: the Requires-Dist "
+        f"of {len(requires)} distributions ({listed} with requirements), read from the METADATA of the wheels "
+        "described above (read in place on the index, without downloading them, for distributions flagged manual "
+        "or without a wheel here, and for the dependencies of the listed distributions, followed until none is "
+        "left). Each entry is 'name', 'name[extras]' or 'name[extras]; marker' (PEP 503 names, PEP 685 extras, "
+        "versions dropped); requirements whose marker is false on Linux for every Python 3.8-3.14 are left out. "
+        "A distribution listed with [] requires nothing; one not listed is unknown."
+    )
+    return {"_requires_comment": comment, "requires": {name: requires[name] for name in sorted(requires)}}
+
+
+def requirements_table(results: Sequence[DistResult], jobs: int, remote: RemoteRequirements) -> dict[str, list[str]]:
+    """Requires-Dist of every processed distribution, then of everything they require."""
+    known = {r.canonical: r.requirements for r in results if r.requirements is not None}
+    failed = sorted(r.canonical for r in results if r.requirements is None)
+    if failed:
+        print(f"  no METADATA for {len(failed)} listed distributions: {failed}", file=sys.stderr)
+    table, notes = close_over_dependencies(known, remote, jobs)
+    missing = sorted(name for name, note in notes.items() if name not in table)
+    print(f"requirements: {len(known)} listed distributions, {len(table) - len(known)} dependencies added, "
+          f"{len(missing)} unavailable {missing[:20]}")  # fmt: skip
+    return table
+
+
+def refresh_requirements_only(
+    entries: Sequence[SourceEntry], output: Path, jobs: int, remote: RemoteRequirements
+) -> int:
+    """Rewrite only the ``requires`` table of an existing data file, reading each METADATA in place."""
+    document = json.loads(output.read_text(encoding="utf-8"))
+    names = [canonicalize(entry.name) for entry in entries]
+    fetched: list[tuple[list[str] | None, str]] = []
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for done, found in enumerate(pool.map(remote, names), 1):
+            fetched.append(found)
+            if done % 100 == 0 or done == len(names):
+                print(f"  METADATA: {done}/{len(names)} read ({time.monotonic() - started:.0f}s)", file=sys.stderr)
+    results = [
+        DistResult(canonical=name, status="ok" if found is not None else "failed", requirements=found,
+                   metadata_source=note)
+        for name, (found, note) in zip(names, fetched)
+    ]  # fmt: skip
+    date = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    document.update(requires_entries(requirements_table(results, jobs, remote), date, " --requires-only"))
+    output.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {output} ({output.stat().st_size} bytes)")
+    return 0
+
+
 def print_summary(results: Sequence[DistResult], mapping: dict[str, list[str]], max_wheel_mb: float) -> None:
     """Human-readable report of the run."""
     ok = [r for r in results if r.status == "ok"]
@@ -701,6 +795,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, help="also write a JSON report of every distribution processed")
     parser.add_argument("--dist", action="append", default=[], help="process only this distribution (no output)")
     parser.add_argument("--inspect", nargs="+", type=Path, help="print the import names of local wheel files")
+    parser.add_argument("--json-api", default=DEFAULT_JSON_API, help=f"index JSON API (default {DEFAULT_JSON_API})")
+    parser.add_argument(
+        "--requires-only",
+        action="store_true",
+        help="keep the import names of --output and refresh only its requires table, reading each wheel's "
+        "METADATA in place on the index (no wheel is downloaded)",
+    )
     args = parser.parse_args(argv)
 
     if args.inspect:
@@ -711,15 +812,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     entries = read_sources(args.sources)
+    args.cache_dir.mkdir(parents=True, exist_ok=True)
+    remote = RemoteRequirements(args.json_api, args.cache_dir.resolve(), args.refresh)
+    if args.requires_only:
+        return refresh_requirements_only(entries, args.output, args.jobs, remote)
     overrides = read_overrides(args.overrides)
     if args.dist:
         wanted = {canonicalize(d) for d in args.dist}
         known = {canonicalize(e.name) for e in entries}
         entries = [e for e in entries if canonicalize(e.name) in wanted]
         entries += [SourceEntry(name=d) for d in args.dist if canonicalize(d) not in known]
-    args.cache_dir.mkdir(parents=True, exist_ok=True)
     print(f"processing {len(entries)} distributions with {args.jobs} workers, cache {args.cache_dir}", file=sys.stderr)
-    results = run_all(entries, args.cache_dir.resolve(), args.refresh, args.jobs)
+    results = run_all(entries, args.cache_dir.resolve(), args.refresh, args.jobs, remote)
 
     if args.dist:
         for r in results:
@@ -739,6 +843,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     date = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     document = build_output(mapping, len(results), date)
+    document.update(requires_entries(requirements_table(results, args.jobs, remote), date, ""))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     kept = document["distributions"]

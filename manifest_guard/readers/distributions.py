@@ -48,6 +48,17 @@ FRAMEWORKS: Mapping[str, frozenset[str]] = {
     "python-api": frozenset({"flask", "bottle", "falcon", "django", "pyramid", "dash", "cherrypy", "web-py",
                              "hug", "connexion", "pycnic", "flasgger", "vetiver", "plumber"}),
 }  # fmt: skip
+# What Connect installs itself, beyond the package file, to run an appmode: its admin guide says it "also
+# installs packages that it uses to deploy and render your content", and notebooks are executed by a Jupyter
+# kernel and rendered by nbconvert (evidence in the README's Dependencies section). Imports these provide,
+# directly or through their requirements (IPython, traitlets), are neither missing nor transitive.
+PLATFORM_PROVIDED: Mapping[str, tuple[str, ...]] = {
+    "jupyter-static": ("ipykernel", "nbconvert"),
+    "jupyter-voila": ("ipykernel", "nbconvert"),
+}
+# Appmodes whose serving package Connect is not documented to provide, nor documented not to: MG306 says
+# what may happen instead of claiming the content will not start.
+UNDOCUMENTED_RUNTIME: Mapping[str, str] = {"jupyter-voila": "voila"}
 _AFFIXES = (
     (re.compile(r"^python-(.+)$"), r"\1"), (re.compile(r"^py-(.+)$"), r"\1"), (re.compile(r"^(.+)-python$"), r"\1"),
     (re.compile(r"^(.+)-py$"), r"\1"), (re.compile(r"^(.+)-binary$"), r"\1"), (re.compile(r"^(.+)-headless$"), r"\1"),
@@ -63,21 +74,22 @@ def module_name(distribution: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _import_names_data() -> dict[str, dict[str, list[str]]]:
+def import_names_data() -> dict[str, dict[str, list[str]]]:
+    """The generated table: ``distributions`` (import names), ``namespace_packages``, ``requires``."""
     data: dict[str, dict[str, list[str]]] = json.loads((DATA / "import_names.json").read_text(encoding="utf-8"))
-    return data
+    return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
 @functools.lru_cache(maxsize=1)
 def bundled_table() -> dict[str, tuple[str, ...]]:
     """The generated distribution -> import names table (only the entries identity gets wrong)."""
-    return {name: tuple(imports) for name, imports in _import_names_data()["distributions"].items()}
+    return {name: tuple(imports) for name, imports in import_names_data()["distributions"].items()}
 
 
 @functools.lru_cache(maxsize=1)
 def namespace_packages() -> frozenset[str]:
     """Every namespace level, dotted (``google``, ``google.cloud``, ``azure.storage``)."""
-    return frozenset(_import_names_data()["namespace_packages"]) | EXTRA_NAMESPACES
+    return frozenset(import_names_data()["namespace_packages"]) | EXTRA_NAMESPACES
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,0 +1,147 @@
+"""What pip installs besides the declared distributions: their requirements, and theirs, on Connect's Linux.
+
+The bundled table (``requires`` in ``data/import_names.json``, generated from the wheels' ``Requires-Dist``)
+says what each known distribution requires, with the extras and environment markers that decide whether
+pip installs it. Following it from the declared requirements, honouring the extras each requirement asks
+for and evaluating markers for Linux and the manifest's Python, gives every distribution the app's
+environment will hold, each with the chain that brings it (``fastapi -> starlette -> anyio``). Nothing is
+installed or downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from manifest_guard.readers.distributions import import_names_data
+
+if TYPE_CHECKING:
+    from packaging.markers import Marker
+
+ENTRY = re.compile(r"^(?P<name>[a-z0-9][a-z0-9-]*)(?:\[(?P<extras>[^\]]*)\])?(?:\s*;\s*(?P<marker>.+))?$")
+# Python 3 minors a marker is evaluated for when the manifest does not say which one runs the app.
+ANY_MINOR = range(8, 15)
+
+
+@dataclass(frozen=True)
+class Root:
+    """A distribution pip is asked for: its PEP 503 name, the extras requested, the marker it carries."""
+
+    key: str
+    extras: tuple[str, ...] = ()
+    marker: str | None = None
+
+
+@dataclass
+class Closure:
+    """Every distribution reachable from the roots, each with its chain (root first, itself last)."""
+
+    chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unknown: set[str] = field(default_factory=set)  # reached, but the table does not know what they require
+
+    def brought(self, roots: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The distributions reached that are not among ``roots``, with their chains."""
+        skipped = set(roots)
+        return {name: chain for name, chain in self.chains.items() if name not in skipped}
+
+
+@functools.lru_cache(maxsize=1)
+def _requires_table() -> dict[str, tuple[str, ...]]:
+    requires = import_names_data().get("requires", {})
+    return {name: tuple(entries) for name, entries in requires.items()}
+
+
+def known_requirements(distribution: str) -> tuple[str, ...] | None:
+    """The compact ``Requires-Dist`` entries of ``distribution``; None when the table does not know it."""
+    return _requires_table().get(distribution)
+
+
+@functools.cache
+def _marker(text: str) -> Marker | None:
+    from packaging.markers import InvalidMarker, Marker
+
+    try:
+        return Marker(text)
+    except InvalidMarker:
+        return None
+
+
+def linux_environments(python_version: str | None) -> tuple[dict[str, str], ...]:
+    """Marker environments of CPython on Linux x86_64 for the manifest's Python (each 3.x when unknown)."""
+    parts = (python_version or "").split(".")
+    if len(parts) >= 2 and parts[0] == "3" and parts[1].isdigit():
+        patch = parts[2] if len(parts) > 2 and parts[2].isdigit() else "0"
+        versions = [(f"3.{int(parts[1])}", f"3.{int(parts[1])}.{patch}")]
+    else:
+        versions = [(f"3.{minor}", f"3.{minor}.{patch}") for minor in ANY_MINOR for patch in ("0", "99")]
+    return tuple(
+        {
+            "implementation_name": "cpython", "implementation_version": full, "os_name": "posix",
+            "platform_machine": "x86_64", "platform_python_implementation": "CPython", "platform_release": "",
+            "platform_system": "Linux", "platform_version": "", "python_full_version": full,
+            "python_version": short, "sys_platform": "linux",
+        }
+        for short, full in versions
+    )  # fmt: skip
+
+
+def _parse(entry: str) -> tuple[str, tuple[str, ...], str | None] | None:
+    match = ENTRY.match(entry.strip())
+    if match is None:
+        return None
+    extras = tuple(extra.strip() for extra in (match.group("extras") or "").split(",") if extra.strip())
+    return match.group("name"), extras, match.group("marker")
+
+
+def close(roots: Iterable[Root], python_version: str | None) -> Closure:
+    """Follow the requirements of ``roots`` breadth first, so each chain is a shortest one."""
+    environments = linux_environments(python_version)
+    closure = Closure()
+    done: dict[str, set[str]] = {}
+    queue: deque[tuple[str, tuple[str, ...]]] = deque()
+    for root in roots:
+        if _installed(root.marker, (), True, environments) and root.key not in closure.chains:
+            closure.chains[root.key] = (root.key,)
+        if root.key in closure.chains:
+            queue.append((root.key, root.extras))
+    while queue:
+        name, extras = queue.popleft()
+        new = {"", *extras} - done.setdefault(name, set())
+        if not new:
+            continue
+        done[name] |= new
+        entries = known_requirements(name)
+        if entries is None:
+            closure.unknown.add(name)
+            continue
+        requested = tuple(extra for extra in new if extra)
+        for entry in entries:
+            parsed = _parse(entry)
+            if parsed is None:
+                continue
+            child, child_extras, marker = parsed
+            if not _installed(marker, requested, "" in new, environments):
+                continue
+            if child not in closure.chains:
+                closure.chains[child] = (*closure.chains[name], child)
+            queue.append((child, child_extras))
+    return closure
+
+
+def _installed(marker_text: str | None, extras: tuple[str, ...], base: bool,
+               environments: tuple[dict[str, str], ...]) -> bool:  # fmt: skip
+    """Whether pip installs a requirement carrying this marker because of the extras newly requested of its
+    parent, or of the parent itself (``base``).
+
+    An unreadable marker counts as holding: the closure then claims too much rather than too little, and the
+    worst outcome is an import reported as transitive rather than missing.
+    """
+    marker = _marker(marker_text) if marker_text is not None else None
+    if marker is None:
+        return base
+    wanted = ([""] if base else []) + list(extras)
+    return any(marker.evaluate({**environment, "extra": extra}) for environment in environments for extra in wanted)
