@@ -5,9 +5,14 @@ manifest-guard uses it to tell a missing dependency from a transitive one (``pyd
 extras it asks for and its environment marker. Version specifiers are dropped (the check is about names).
 
 An entry is written ``name``, ``name[extra,extra]`` or ``name[extra]; marker`` (extras PEP 685 normalised and
-sorted, the marker as ``packaging`` prints it). Requirements whose marker is false on Linux for every Python
-3.8-3.14 and for every extra it names (``pywin32; sys_platform == "win32"``) are left out: Connect runs on
-Linux, so they can never be installed there.
+sorted, the marker as ``packaging`` prints it). Two kinds of requirement are left out:
+
+* those whose marker is false on Linux for every Python 3.8-3.14 and for every extra it names
+  (``pywin32; sys_platform == "win32"``, click's ``colorama; platform_system == "Windows"``): Connect runs
+  on Linux, so they can never be installed there;
+* those that only development extras bring (``dev``, ``test``, ``docs``, ``lint``, ``ci``, ``mypy``...; see
+  :data:`DEVELOPMENT_EXTRA`): an app deployed to Connect does not ask for ``pandas[test]``, and they were
+  two thirds of all entries.
 
 Used by ``scripts/generate_import_names.py``; needs ``packaging`` (a manifest-guard dependency).
 """
@@ -22,6 +27,11 @@ from collections.abc import Callable, Iterable, Mapping
 
 PYTHON_MINORS = range(8, 15)
 EXTRA_IN_MARKER = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
+DEVELOPMENT_EXTRA = re.compile(
+    r"^(?:dev|devel|develop|development|test|tests|testing|doc|docs|documentation|lint|linting|ci|check|checks"
+    r"|mypy|typing|types|style|format|pre-commit|build|release|bench|benchmark|benchmarks|example|examples"
+    r"|coverage|cov|qa|quality|(?:dev|test|tests|docs|examples)-.+|.+-(?:dev|test|tests|testing))$"
+)
 MAX_ROUNDS = 6  # dependencies of dependencies followed this deep beyond the listed distributions
 
 
@@ -52,6 +62,12 @@ def possible_on_linux(marker: object) -> bool:
     return any(marker.evaluate(environment) for environment in linux_environments(extras))  # type: ignore[attr-defined]
 
 
+def development_only(marker: object) -> bool:
+    """Whether every extra the marker names is a development extra (and it names one)."""
+    extras = EXTRA_IN_MARKER.findall(str(marker))
+    return bool(extras) and all(DEVELOPMENT_EXTRA.match(canonicalize(extra)) for extra in extras)
+
+
 def compact_requirements(metadata: str) -> tuple[list[str], list[str]]:
     """(entries, problems) for the ``Requires-Dist`` lines of a METADATA text (see the module doc)."""
     from packaging.requirements import InvalidRequirement, Requirement
@@ -65,7 +81,9 @@ def compact_requirements(metadata: str) -> tuple[list[str], list[str]]:
         except InvalidRequirement as exc:
             problems.append(f"unparsable Requires-Dist {line!r}: {exc}")
             continue
-        if requirement.marker is not None and not possible_on_linux(requirement.marker):
+        if requirement.marker is not None and (
+            not possible_on_linux(requirement.marker) or development_only(requirement.marker)
+        ):
             continue
         entry = canonicalize(requirement.name)
         if requirement.extras:

@@ -86,6 +86,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = REPO_ROOT / "scripts" / "import_names_sources.txt"
 DEFAULT_OVERRIDES = REPO_ROOT / "scripts" / "import_names_overrides.json"
 DEFAULT_OUTPUT = REPO_ROOT / "manifest_guard" / "data" / "import_names.json"
+DEFAULT_REQUIRES_OUTPUT = REPO_ROOT / "manifest_guard" / "data" / "requires.json"
 DEFAULT_CACHE = Path(
     os.environ.get("IMPORT_NAMES_WHEEL_CACHE", Path.home() / ".cache" / "manifest-guard" / "import-names-wheels")
 )
@@ -686,19 +687,25 @@ def build_output(mapping: dict[str, list[str]], processed: int, date: str) -> di
     return {"_comment": comment, "distributions": kept, "namespace_packages": namespace_packages(mapping)}
 
 
-def requires_entries(requires: dict[str, list[str]], date: str, how: str) -> dict[str, object]:
-    """The ``requires`` table and its comment, merged into the data file."""
+def write_requires(path: Path, requires: dict[str, list[str]], date: str, how: str) -> None:
+    """Write the requirements table, one distribution a line (reviewable diffs, no indentation overhead)."""
     listed = sum(1 for entries in requires.values() if entries)
-    comment = (
-        f"requires: generated on {date} by `python scripts/generate_import_names.py{how}`: the Requires-Dist "
-        f"of {len(requires)} distributions ({listed} with requirements), read from the METADATA of the wheels "
-        "described above (read in place on the index, without downloading them, for distributions flagged manual "
-        "or without a wheel here, and for the dependencies of the listed distributions, followed until none is "
-        "left). Each entry is 'name', 'name[extras]' or 'name[extras]; marker' (PEP 503 names, PEP 685 extras, "
-        "versions dropped); requirements whose marker is false on Linux for every Python 3.8-3.14 are left out. "
-        "A distribution listed with [] requires nothing; one not listed is unknown."
-    )
-    return {"_requires_comment": comment, "requires": {name: requires[name] for name in sorted(requires)}}
+    comment = " ".join([
+        f"Generated on {date} by `python scripts/generate_import_names.py{how}`",
+        f"(see scripts/declared_requirements.py): the Requires-Dist of {len(requires)} distributions",
+        f"({listed} with requirements), read from the METADATA of the wheels import_names.json was derived",
+        "from (read in place on the index, without downloading them, for distributions flagged manual or",
+        "without a wheel here, with --requires-only, and for the dependencies of the listed distributions,",
+        "followed until none is left). Each entry is 'name', 'name[extras]' or 'name[extras]; marker'",
+        "(PEP 503 names, PEP 685 extras, versions dropped). Left out: requirements whose marker is false on",
+        "Linux for every Python 3.8-3.14, and those only development extras (test, docs, dev, ...) bring.",
+        "A distribution listed with [] requires nothing; one not listed is unknown.",
+    ])  # fmt: skip
+    lines = [f"  {json.dumps(name)}: {json.dumps(requires[name])}" for name in sorted(requires)]
+    text = "{\n" + f' "_comment": {json.dumps(comment)},\n "requires": {{\n' + ",\n".join(lines) + "\n }\n}\n"
+    json.loads(text)  # the hand-rolled layout must stay valid JSON
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path} ({path.stat().st_size} bytes, {len(requires)} distributions)")
 
 
 def requirements_table(results: Sequence[DistResult], jobs: int, remote: RemoteRequirements) -> dict[str, list[str]]:
@@ -717,8 +724,7 @@ def requirements_table(results: Sequence[DistResult], jobs: int, remote: RemoteR
 def refresh_requirements_only(
     entries: Sequence[SourceEntry], output: Path, jobs: int, remote: RemoteRequirements
 ) -> int:
-    """Rewrite only the ``requires`` table of an existing data file, reading each METADATA in place."""
-    document = json.loads(output.read_text(encoding="utf-8"))
+    """Rewrite only the requirements table, reading each METADATA in place on the index."""
     names = [canonicalize(entry.name) for entry in entries]
     fetched: list[tuple[list[str] | None, str]] = []
     started = time.monotonic()
@@ -733,9 +739,7 @@ def refresh_requirements_only(
         for name, (found, note) in zip(names, fetched)
     ]  # fmt: skip
     date = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
-    document.update(requires_entries(requirements_table(results, jobs, remote), date, " --requires-only"))
-    output.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {output} ({output.stat().st_size} bytes)")
+    write_requires(output, requirements_table(results, jobs, remote), date, " --requires-only")
     return 0
 
 
@@ -788,6 +792,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
     parser.add_argument("--overrides", type=Path, default=DEFAULT_OVERRIDES)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--requires-output", type=Path, default=DEFAULT_REQUIRES_OUTPUT)
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help=f"wheel cache (default {DEFAULT_CACHE})")
     parser.add_argument("--jobs", type=int, default=8, help="parallel pip downloads (default 8)")
     parser.add_argument("--refresh", action="store_true", help="ask pip for the newest wheels even when cached")
@@ -799,8 +804,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--requires-only",
         action="store_true",
-        help="keep the import names of --output and refresh only its requires table, reading each wheel's "
-        "METADATA in place on the index (no wheel is downloaded)",
+        help="leave --output alone and write only --requires-output, reading each wheel's METADATA in place on "
+        "the index (no wheel is downloaded)",
     )
     args = parser.parse_args(argv)
 
@@ -815,7 +820,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     remote = RemoteRequirements(args.json_api, args.cache_dir.resolve(), args.refresh)
     if args.requires_only:
-        return refresh_requirements_only(entries, args.output, args.jobs, remote)
+        return refresh_requirements_only(entries, args.requires_output, args.jobs, remote)
     overrides = read_overrides(args.overrides)
     if args.dist:
         wanted = {canonicalize(d) for d in args.dist}
@@ -843,12 +848,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     date = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     document = build_output(mapping, len(results), date)
-    document.update(requires_entries(requirements_table(results, args.jobs, remote), date, ""))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     kept = document["distributions"]
     assert isinstance(kept, dict)
     print(f"wrote {args.output} ({args.output.stat().st_size} bytes, {len(kept)} distributions)")
+    write_requires(args.requires_output, requirements_table(results, args.jobs, remote), date, "")
     if args.report:
         args.report.write_text(json.dumps([asdict(r) for r in results], indent=1) + "\n", encoding="utf-8")
     return 0

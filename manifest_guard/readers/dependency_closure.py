@@ -1,6 +1,6 @@
 """What pip installs besides the declared distributions: their requirements, and theirs, on Connect's Linux.
 
-The bundled table (``requires`` in ``data/import_names.json``, generated from the wheels' ``Requires-Dist``)
+The bundled table (``data/requires.json``, generated with the import names from the wheels' ``Requires-Dist``)
 says what each known distribution requires, with the extras and environment markers that decide whether
 pip installs it. Following it from the declared requirements, honouring the extras each requirement asks
 for and evaluating markers for Linux and the manifest's Python, gives every distribution the app's
@@ -11,13 +11,14 @@ installed or downloaded.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from manifest_guard.readers.distributions import import_names_data
+from manifest_guard.readers.distributions import DATA
 
 if TYPE_CHECKING:
     from packaging.markers import Marker
@@ -51,8 +52,9 @@ class Closure:
 
 @functools.lru_cache(maxsize=1)
 def _requires_table() -> dict[str, tuple[str, ...]]:
-    requires = import_names_data().get("requires", {})
-    return {name: tuple(entries) for name, entries in requires.items()}
+    """Loaded only when a rule follows requirements (290 KB: most checks never need it)."""
+    data = json.loads((DATA / "requires.json").read_text(encoding="utf-8"))
+    return {name: tuple(entries) for name, entries in data["requires"].items()}
 
 
 def known_requirements(distribution: str) -> tuple[str, ...] | None:

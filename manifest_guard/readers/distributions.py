@@ -74,22 +74,21 @@ def module_name(distribution: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def import_names_data() -> dict[str, dict[str, list[str]]]:
-    """The generated table: ``distributions`` (import names), ``namespace_packages``, ``requires``."""
+def _import_names_data() -> dict[str, dict[str, list[str]]]:
     data: dict[str, dict[str, list[str]]] = json.loads((DATA / "import_names.json").read_text(encoding="utf-8"))
-    return {key: value for key, value in data.items() if not key.startswith("_")}
+    return data
 
 
 @functools.lru_cache(maxsize=1)
 def bundled_table() -> dict[str, tuple[str, ...]]:
     """The generated distribution -> import names table (only the entries identity gets wrong)."""
-    return {name: tuple(imports) for name, imports in import_names_data()["distributions"].items()}
+    return {name: tuple(imports) for name, imports in _import_names_data()["distributions"].items()}
 
 
 @functools.lru_cache(maxsize=1)
 def namespace_packages() -> frozenset[str]:
     """Every namespace level, dotted (``google``, ``google.cloud``, ``azure.storage``)."""
-    return frozenset(import_names_data()["namespace_packages"]) | EXTRA_NAMESPACES
+    return frozenset(_import_names_data()["namespace_packages"]) | EXTRA_NAMESPACES
 
 
 @functools.lru_cache(maxsize=1)
