@@ -77,10 +77,12 @@ def check_app(root: Path, relative: str, mode: str, target: str, options: Sequen
     app = root / relative
     (app / "manifest.json").unlink(missing_ok=True)
     rsconnect = Path(sys.executable).with_name("rsconnect")
-    written = subprocess.run([str(rsconnect), "write-manifest", mode, "-o", *options, str(app / target)],
+    where = f"{app}/" if target == "." else str(app / target)  # a directory needs its slash (multi-notebook)
+    written = subprocess.run([str(rsconnect), "write-manifest", mode, "-o", *options, where],
                              capture_output=True, text=True)  # fmt: skip
     if written.returncode != 0 or not (app / "manifest.json").is_file():
-        last = (written.stderr.strip().splitlines() or ["no manifest written"])[-1]
+        said = [line for line in (written.stdout + written.stderr).splitlines() if line.startswith("Error")]
+        last = (said or ["no manifest written"])[0]
         return f"{relative:<34} {mode:<9} rsconnect refused: {last[:110]}"
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", relative)

@@ -101,6 +101,8 @@ FALLBACKS: tuple[tuple[str | None, str | None], ...] = (
 )
 PIP_TIMEOUT_SECONDS = 600
 META_PACKAGE_DEPTH = 3
+# Release lines before the newest whose requirements are kept too (an app pinning dash<=2.5.1 gets dash-table).
+FORMER_LINES = 3
 
 # Top-level names that wheels ship by mistake; never import names of their distribution unless it is named so.
 # Compared case-insensitively.
@@ -524,23 +526,45 @@ class RemoteRequirements:
     cache_dir: Path
     refresh: bool = False
 
-    def __call__(self, name: str) -> tuple[list[str] | None, str]:
-        """Compact Requires-Dist of the newest release of ``name`` and a note saying where it was read."""
+    def releases(self, name: str) -> list[dict[str, str]] | str:
+        """The newest release's METADATA, then former release lines' (see ``remote_metadata``); or an error."""
         cached = self.cache_dir / canonicalize(name) / "remote-metadata.json"
         if cached.is_file() and not self.refresh:
             data = json.loads(cached.read_text(encoding="utf-8"))
-            source, text = str(data["source"]), str(data["text"])
-        else:
-            try:
-                metadata = remote_metadata(name, self.json_api)
-            except (OSError, ValueError, zipfile.BadZipFile, KeyError) as exc:
-                return None, f"metadata unavailable: {exc}"
-            source, text = metadata.source, metadata.text
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps({"source": source, "version": metadata.version, "text": text}), "utf-8")
-        entries, problems = compact_requirements(text)
+            if isinstance(data, list):
+                return data
+        try:
+            found = remote_metadata(name, self.json_api, FORMER_LINES)
+        except (OSError, ValueError, zipfile.BadZipFile, KeyError) as exc:
+            return f"metadata unavailable: {exc}"
+        data = [{"version": m.version, "source": m.source, "text": m.text} for m in found]
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(data), encoding="utf-8")
+        return data
+
+    def __call__(self, name: str) -> tuple[list[str] | None, str]:
+        """Compact Requires-Dist of the newest release of ``name`` and a note saying where it was read."""
+        releases = self.releases(name)
+        if isinstance(releases, str):
+            return None, releases
+        entries, problems = compact_requirements(releases[0]["text"])
+        source = releases[0]["source"]
         note = f"{source} (read in place)" if source != "json-api" else "no wheel: JSON API metadata"
         return entries, "; ".join([note, *problems])
+
+    def former(self, name: str, current: Sequence[str]) -> dict[str, list[str]]:
+        """Requirements (extras left out) of former release lines that the newest release no longer has, by the
+        version read."""
+        releases = self.releases(name)
+        if isinstance(releases, str):
+            return {}
+        result: dict[str, list[str]] = {}
+        for release in releases[1:]:
+            dropped = [entry for entry in compact_requirements(release["text"])[0]
+                       if entry not in current and "extra ==" not in entry]  # extras of old releases: rarely asked for
+            if dropped and release["source"] != "none":
+                result[release["version"]] = dropped
+        return result
 
 
 def process(entry: SourceEntry, cache_dir: Path, refresh: bool, remote: RemoteRequirements) -> DistResult:
@@ -687,8 +711,9 @@ def build_output(mapping: dict[str, list[str]], processed: int, date: str) -> di
     return {"_comment": comment, "distributions": kept, "namespace_packages": namespace_packages(mapping)}
 
 
-def write_requires(path: Path, requires: dict[str, list[str]], date: str, how: str) -> None:
+def write_requires(path: Path, tables: tuple[Requires, Former], date: str, how: str) -> None:
     """Write the requirements table, one distribution a line (reviewable diffs, no indentation overhead)."""
+    requires, former = tables
     listed = sum(1 for entries in requires.values() if entries)
     comment = " ".join([
         f"Generated on {date} by `python scripts/generate_import_names.py{how}`",
@@ -699,17 +724,28 @@ def write_requires(path: Path, requires: dict[str, list[str]], date: str, how: s
         "followed until none is left). Each entry is 'name', 'name[extras]' or 'name[extras]; marker'",
         "(PEP 503 names, PEP 685 extras, versions dropped). Left out: requirements whose marker is false on",
         "Linux for every Python 3.8-3.14, and those only development extras (test, docs, dev, ...) bring.",
-        "A distribution listed with [] requires nothing; one not listed is unknown.",
+        "A distribution listed with [] requires nothing; one not listed is unknown. 'former' holds, for the",
+        f"newest release of each of the {FORMER_LINES} release lines before the newest (a major version, or a",
+        "minor one below 1.0), the entries it had that the newest release no longer has (but those of extras):",
+        "they apply when the",
+        "declared requirement admits that release or an older one (dash<=2.5.1 -> dash-table).",
     ])  # fmt: skip
     lines = [f"  {json.dumps(name)}: {json.dumps(requires[name])}" for name in sorted(requires)]
-    text = "{\n" + f' "_comment": {json.dumps(comment)},\n "requires": {{\n' + ",\n".join(lines) + "\n }\n}\n"
+    former_lines = [f"  {json.dumps(name)}: {json.dumps(former[name])}" for name in sorted(former)]
+    text = (f'{{\n "_comment": {json.dumps(comment)},\n "former": {{\n' + ",\n".join(former_lines)
+            + '\n },\n "requires": {\n' + ",\n".join(lines) + "\n }\n}\n")  # fmt: skip
     json.loads(text)  # the hand-rolled layout must stay valid JSON
     path.write_text(text, encoding="utf-8")
     print(f"wrote {path} ({path.stat().st_size} bytes, {len(requires)} distributions)")
 
 
-def requirements_table(results: Sequence[DistResult], jobs: int, remote: RemoteRequirements) -> dict[str, list[str]]:
-    """Requires-Dist of every processed distribution, then of everything they require."""
+Requires = dict[str, list[str]]
+Former = dict[str, dict[str, list[str]]]
+
+
+def requirements_table(results: Sequence[DistResult], jobs: int, remote: RemoteRequirements) -> tuple[Requires, Former]:
+    """Requires-Dist of every processed distribution, then of everything they require; and what former release
+    lines of each required that the newest release does not."""
     known = {r.canonical: r.requirements for r in results if r.requirements is not None}
     failed = sorted(r.canonical for r in results if r.requirements is None)
     if failed:
@@ -718,7 +754,12 @@ def requirements_table(results: Sequence[DistResult], jobs: int, remote: RemoteR
     missing = sorted(name for name, note in notes.items() if name not in table)
     print(f"requirements: {len(known)} listed distributions, {len(table) - len(known)} dependencies added, "
           f"{len(missing)} unavailable {missing[:20]}")  # fmt: skip
-    return table
+    names = sorted(table)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        former = {name: found for name, found in zip(names, pool.map(lambda n: remote.former(n, table[n]), names))
+                  if found}  # fmt: skip
+    print(f"former release lines: {len(former)} distributions required something their newest release does not")
+    return table, former
 
 
 def refresh_requirements_only(

@@ -144,28 +144,50 @@ def _json_api_metadata(info: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def remote_metadata(name: str, json_api: str = DEFAULT_JSON_API) -> RemoteMetadata:
-    """``METADATA`` of the newest release of ``name``, read from its wheel on the index (see the module doc)."""
+def remote_metadata(name: str, json_api: str = DEFAULT_JSON_API, former_lines: int = 0) -> list[RemoteMetadata]:
+    """``METADATA`` of the newest release of ``name``, read from its wheel on the index (see the module doc),
+    then that of the newest release of each of the ``former_lines`` release lines before it (a line is a
+    major version, or a minor one below 1.0: ``dash`` 3.x, then 2.18.2 and 1.21.0)."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _remote_metadata(name, json_api)
+            return _remote_metadata(name, json_api, former_lines)
         except (OSError, TimeoutError):
             if attempt == ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
 
 
-def _remote_metadata(name: str, json_api: str) -> RemoteMetadata:
-    api_url = f"{json_api.rstrip('/')}/{urllib.parse.quote(name)}/json"
-    project = _get_json(api_url)
-    info = project.get("info")
-    files = project.get("urls")
-    if not isinstance(info, dict) or not isinstance(files, list):
-        raise OSError(f"{api_url}: unexpected JSON API answer")
-    version = str(info.get("version", ""))
+def _former_releases(releases: dict[str, object], current: str, count: int) -> list[str]:
+    """The newest release of each of the ``count`` release lines before ``current``'s (no pre-releases,
+    nothing fully yanked)."""
+    from packaging.version import InvalidVersion, Version
+
+    def line(version: Version) -> tuple[int, ...]:
+        return (version.major,) if version.major else (0, version.minor)
+
+    try:
+        newest = Version(current)
+    except InvalidVersion:
+        return []
+    best: dict[tuple[int, ...], Version] = {}
+    for text, files in releases.items():
+        try:
+            version = Version(text)
+        except InvalidVersion:
+            continue
+        usable = isinstance(files, list) and any(isinstance(f, dict) and not f.get("yanked") for f in files)
+        if version.is_prerelease or not usable or line(version) >= line(newest):
+            continue
+        if version > best.get(line(version), Version("0.dev0")):
+            best[line(version)] = version
+    return [str(best[key]) for key in sorted(best, reverse=True)[:count]]
+
+
+def _read_release(api_url: str, info: dict[str, object], version: str, files: list[object]) -> RemoteMetadata:
     wheel = _choose_wheel([entry for entry in files if isinstance(entry, dict)])
     if wheel is None:
-        return RemoteMetadata(version, "json-api", _json_api_metadata(info))
+        return RemoteMetadata(version, "json-api", _json_api_metadata(info)) if version == info.get("version") \
+            else RemoteMetadata(version, "none", "")  # fmt: skip
     url = urllib.parse.urljoin(api_url, str(wheel["url"]))
     size = wheel.get("size")
     if not isinstance(size, int):
@@ -176,3 +198,19 @@ def _remote_metadata(name: str, json_api: str) -> RemoteMetadata:
             raise OSError(f"{wheel['filename']}: no *.dist-info/METADATA")
         text = archive.read(member).decode("utf-8", errors="replace")
     return RemoteMetadata(version, str(wheel["filename"]), text)
+
+
+def _remote_metadata(name: str, json_api: str, former_lines: int) -> list[RemoteMetadata]:
+    api_url = f"{json_api.rstrip('/')}/{urllib.parse.quote(name)}/json"
+    project = _get_json(api_url)
+    info = project.get("info")
+    files = project.get("urls")
+    releases = project.get("releases") or {}
+    if not isinstance(info, dict) or not isinstance(files, list) or not isinstance(releases, dict):
+        raise OSError(f"{api_url}: unexpected JSON API answer")
+    version = str(info.get("version", ""))
+    found = [_read_release(api_url, info, version, files)]
+    for former in _former_releases(releases, version, former_lines):
+        release_files = releases.get(former)
+        found.append(_read_release(api_url, info, former, release_files if isinstance(release_files, list) else []))
+    return found

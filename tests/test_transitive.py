@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from manifest_guard.readers.dependency_closure import Root, close, known_requirements
+from manifest_guard.readers.dependency_closure import Root, close, known_requirements, may_install
 from tests.conftest import put, run_manifest_guard
 from tests.gitapp import APP, commit_all
 
@@ -83,6 +83,22 @@ def test_extras_bring_their_requirements_only_when_requested() -> None:
     assert close([Root("dash", ("diskcache",))], "3.11.4").chains["diskcache"] == ("dash", "diskcache")
 
 
+@pytest.mark.parametrize(
+    ("specifier", "expected"),
+    [("", False), (">=2", False), ("<=2.5.1", True), (">=1.21.0,<=2.5.1", True), ("==2.5.1", True),
+     ("~=2.0", True), ("==2.*", True), ("==3.0.1", False), (">=3,<4", False), ("<2", True)],
+)  # fmt: skip
+def test_a_former_release_counts_only_when_the_specifier_may_install_it(specifier: str, expected: bool) -> None:
+    assert may_install(specifier, "2.18.2") is expected
+
+
+def test_a_requirement_held_below_the_newest_release_brings_what_that_release_required() -> None:
+    assert "dash-table" not in close([Root("dash")], "3.11.4").chains  # dash 3 dropped the stub packages
+    pinned = close([Root("dash", specifier=">=1.21.0,<=2.5.1")], "3.11.4").chains
+    assert pinned["dash-table"] == ("dash", "dash-table")
+    assert {"dash-core-components", "dash-html-components"} <= set(pinned)
+
+
 # ---------------------------------------------------------------------------------------------- MG307
 
 
@@ -107,6 +123,13 @@ def test_a_transitive_import_is_mg307_not_mg304(
     assert (finding["code"], finding["subject"], finding["path"], finding["line"]) == (
         "MG307", module, f"{APP}/app.py", line)
     assert finding["message"].startswith(f"`{module}` is imported and comes through {through}")
+
+
+@pytest.mark.parametrize(("requirement", "code"), [("dash>=1.21.0,<=2.5.1", "MG307"), ("dash", "MG304")])
+def test_dash_2_stub_packages_follow_the_declared_version(git_repo: Path, requirement: str, code: str) -> None:
+    python_app(git_repo, "dash", DASH_APP.format(imports="import dash_table as dt\n"), f"{requirement}\n")
+    assert [(f["code"], f["subject"]) for f in findings(git_repo, "--select", "MG304,MG307")] == [
+        (code, "dash_table")]  # fmt: skip
 
 
 def test_numpy_through_bqplot_in_a_voila_notebook(git_repo: Path) -> None:

@@ -6,6 +6,10 @@ pip installs it. Following it from the declared requirements, honouring the extr
 for and evaluating markers for Linux and the manifest's Python, gives every distribution the app's
 environment will hold, each with the chain that brings it (``fastapi -> starlette -> anyio``). Nothing is
 installed or downloaded.
+
+Requirements describe the newest release. A declared requirement held below it (``dash<=2.5.1``) also
+brings what the newest release of a former line required (``dash`` 2.x required ``dash-table``): the
+table keeps those under ``former``. Deeper in the chain no version is known, so the newest release counts.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class Root:
     key: str
     extras: tuple[str, ...] = ()
     marker: str | None = None
+    specifier: str = ""
 
 
 @dataclass
@@ -51,15 +56,49 @@ class Closure:
 
 
 @functools.lru_cache(maxsize=1)
-def _requires_table() -> dict[str, tuple[str, ...]]:
-    """Loaded only when a rule follows requirements (290 KB: most checks never need it)."""
+def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, dict[str, tuple[str, ...]]]]:
+    """Loaded only when a rule follows requirements (about 300 KB: most checks never need it)."""
     data = json.loads((DATA / "requires.json").read_text(encoding="utf-8"))
-    return {name: tuple(entries) for name, entries in data["requires"].items()}
+    requires = {name: tuple(entries) for name, entries in data["requires"].items()}
+    former = {name: {version: tuple(entries) for version, entries in releases.items()}
+              for name, releases in data.get("former", {}).items()}  # fmt: skip
+    return requires, former
 
 
 def known_requirements(distribution: str) -> tuple[str, ...] | None:
     """The compact ``Requires-Dist`` entries of ``distribution``; None when the table does not know it."""
-    return _requires_table().get(distribution)
+    return _tables()[0].get(distribution)
+
+
+def former_requirements(distribution: str, specifier: str) -> tuple[str, ...]:
+    """What former release lines of ``distribution`` required beyond its newest release, for those the
+    declared ``specifier`` may install instead of the newest."""
+    releases = _tables()[1].get(distribution, {})
+    return tuple(entry for version, entries in releases.items() if may_install(specifier, version)
+                 for entry in entries)  # fmt: skip
+
+
+def may_install(specifier: str, version: str) -> bool:
+    """Whether pip may install ``version`` (or an older release) rather than the newest one under
+    ``specifier``: it must hold the version down (``<``, ``<=``, ``==``, ``~=``, ``===``) and set no lower
+    bound above ``version``. ``<4`` while 3.x is the newest still counts: a lenient answer only turns a
+    missing import into a transitive one."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        specifiers = SpecifierSet(specifier)
+        release = Version(version)
+        held = False
+        for clause in specifiers:
+            bound = Version(clause.version.removesuffix(".*"))
+            if clause.operator in ("<", "<=", "==", "~=", "==="):
+                held = True
+            if clause.operator in (">", ">=", "==", "~=", "===") and bound > release:
+                return False
+    except (InvalidSpecifier, InvalidVersion):
+        return False
+    return held
 
 
 @functools.cache
@@ -105,9 +144,11 @@ def close(roots: Iterable[Root], python_version: str | None) -> Closure:
     closure = Closure()
     done: dict[str, set[str]] = {}
     queue: deque[tuple[str, tuple[str, ...]]] = deque()
+    specifiers: dict[str, str] = {}
     for root in roots:
         if _installed(root.marker, (), True, environments) and root.key not in closure.chains:
             closure.chains[root.key] = (root.key,)
+            specifiers[root.key] = root.specifier
         if root.key in closure.chains:
             queue.append((root.key, root.extras))
     while queue:
@@ -121,6 +162,8 @@ def close(roots: Iterable[Root], python_version: str | None) -> Closure:
             closure.unknown.add(name)
             continue
         requested = tuple(extra for extra in new if extra)
+        if name in specifiers:
+            entries = (*entries, *former_requirements(name, specifiers[name]))
         for entry in entries:
             parsed = _parse(entry)
             if parsed is None:

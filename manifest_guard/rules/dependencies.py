@@ -65,7 +65,7 @@ class _Installed:
 
     def __init__(self, declared: list[Requirement], appmode: str, python_version: object,
                  dependency_map: Mapping[str, Iterable[str]]) -> None:  # fmt: skip
-        self.roots = [Root(r.key, r.extras, r.marker) for r in declared if r.key and not r.local]
+        self.roots = [Root(r.key, r.extras, r.marker, r.specifier) for r in declared if r.key and not r.local]
         self.appmode = appmode
         self.python_version = python_version if isinstance(python_version, str) else None
         self.dependency_map = dependency_map
