@@ -96,7 +96,7 @@ class _Installed:
 
 
 def check_dependencies(state: AppState, modules: AppModules) -> list[Proposal]:
-    """MG301-MG306 for the manifest's package file and the app's imports."""
+    """MG301-MG307 for the manifest's package file and the app's imports."""
     package = package_file_of(state.document)
     appmode = appmode_of(state.document)
     if package is None:
@@ -124,7 +124,7 @@ def check_dependencies(state: AppState, modules: AppModules) -> list[Proposal]:
             app.report("MG303", requirement.path, requirement.line, message, redact(requirement.text), Severity.ERROR)
     if requirements.unresolved:
         state.warn(f"{app.shown(package)}: includes {redact(requirements.unresolved[0])}, which is not read; "
-                   "MG304-MG306 skipped for this app")  # fmt: skip
+                   "MG304-MG307 skipped for this app")  # fmt: skip
         return app.proposals
     installed = _Installed(requirements.declared, appmode, python_version_of(state.document), state.dependency_map)
     _framework(app, appmode, requirements, installed)
