@@ -59,6 +59,7 @@ RULES: Final[dict[str, Rule]] = {
         _rule("MG304", "missing-dependency", "warning", False, "an import no declared distribution provides"),
         _rule("MG305", "unused-dependency", "off", False, "a declared distribution nothing uses"),
         _rule("MG306", "framework-not-declared", "warning", False, "the appmode's framework is not declared"),
+        _rule("MG307", "transitive-dependency", "off", False, "an import only a dependency of the declared provides"),
         _rule("MG308", "module-not-committed", "error", False, "an imported app module exists only in the work tree"),
         _rule("MG401", "python-version-invalid", "error", False, "python.version is not X.Y or X.Y.Z"),
         _rule("MG402", "python-version-unsatisfied", "warning", False, "python.version is outside the requires range"),

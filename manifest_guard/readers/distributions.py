@@ -48,6 +48,17 @@ FRAMEWORKS: Mapping[str, frozenset[str]] = {
     "python-api": frozenset({"flask", "bottle", "falcon", "django", "pyramid", "dash", "cherrypy", "web-py",
                              "hug", "connexion", "pycnic", "flasgger", "vetiver", "plumber"}),
 }  # fmt: skip
+# What Connect installs itself, beyond the package file, to run an appmode: its admin guide says it "also
+# installs packages that it uses to deploy and render your content", and notebooks are executed by a Jupyter
+# kernel and rendered by nbconvert (evidence in the README's Dependencies section). Imports these provide,
+# directly or through their requirements (IPython, traitlets), are neither missing nor transitive.
+PLATFORM_PROVIDED: Mapping[str, tuple[str, ...]] = {
+    "jupyter-static": ("ipykernel", "nbconvert"),
+    "jupyter-voila": ("ipykernel", "nbconvert"),
+}
+# Appmodes whose serving package Connect is not documented to provide, nor documented not to: MG306 says
+# what may happen instead of claiming the content will not start.
+UNDOCUMENTED_RUNTIME: Mapping[str, str] = {"jupyter-voila": "voila"}
 _AFFIXES = (
     (re.compile(r"^python-(.+)$"), r"\1"), (re.compile(r"^py-(.+)$"), r"\1"), (re.compile(r"^(.+)-python$"), r"\1"),
     (re.compile(r"^(.+)-py$"), r"\1"), (re.compile(r"^(.+)-binary$"), r"\1"), (re.compile(r"^(.+)-headless$"), r"\1"),
