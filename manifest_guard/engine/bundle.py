@@ -12,7 +12,7 @@ from typing import Final, Optional
 
 import pathspec
 
-from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES
+from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES, is_own_temp_file
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
 
@@ -82,8 +82,11 @@ class FileSetRules:
         self._user = _compile(rules.excludes)
 
     def excluded_by_default(self, path: str) -> bool:
-        """rsconnect-python's fixed exclusions (top-level names, manifest, package file, config)."""
+        """rsconnect-python's fixed exclusions (top-level names, manifest, package file, config), and
+        this tool's temporary files (a concurrent run's atomic write)."""
         if path.partition("/")[0] in self._top_level or f"/{CONFIG_DIRECTORY}/" in f"/{path}/":
+            return True
+        if is_own_temp_file(path.rpartition("/")[2]):
             return True
         return any(path == exact or path.startswith(exact + "/") for exact in self._exact)
 

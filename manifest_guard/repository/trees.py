@@ -116,6 +116,8 @@ class WorkTree:
             try:
                 with os.scandir(self._fs(current)) as scan:
                     children = list(scan)
+            except FileNotFoundError:
+                continue  # removed since it was listed (another process at work): nothing in it to bundle
             except OSError as error:
                 raise UserError(f"{self.display(current)}: cannot list directory: {error.strerror}") from None
             for child in children:
@@ -131,6 +133,8 @@ class WorkTree:
                         yield TreeEntry(path, EntryKind.FILE)
                     else:
                         yield TreeEntry(path, EntryKind.SPECIAL)
+                except FileNotFoundError:
+                    continue  # vanished between the listing and the look: not part of the app any more
                 except OSError as error:
                     raise UserError(f"{self.display(path)}: cannot inspect: {error.strerror}") from None
 
