@@ -13,6 +13,7 @@ from typing import Final, Optional
 import pathspec
 
 from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES, is_own_temp_file
+from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
 
@@ -24,6 +25,8 @@ RSCIGNORE: Final = ".rscignore"
 
 Warn = Callable[[str], None]
 EscapeHandler = Optional[Callable[[str], None]]  # called with the tree path of an escaping symlink
+UnlistableHandler = Optional[Callable[[str, str], None]]  # called with an app-relative path and why it cannot be a key
+UNLISTABLE_ADVICE: Final = "rename it, or exclude it with .rscignore or the `exclude` setting"
 
 
 class SymlinkEscape(UserError):
@@ -45,6 +48,7 @@ class BundleRules:
     extra_files: Sequence[str] = ()
     ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
     on_escape: EscapeHandler = None  # report escaping symlinks here instead of raising (check)
+    on_unlistable: UnlistableHandler = None  # report names a manifest cannot hold here instead of warning (check)
 
 
 def _compile(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
@@ -136,14 +140,29 @@ def _walk_candidates(tree: Tree, app: str, rules: FileSetRules) -> list[tuple[st
 
 
 def keep_listed(
-    tree: Tree, app: str, path: str, warn: Warn, kind: EntryKind | None = None, on_escape: EscapeHandler = None
+    tree: Tree,
+    app: str,
+    path: str,
+    warn: Warn,
+    kind: EntryKind | None = None,
+    on_escape: EscapeHandler = None,
+    on_unlistable: UnlistableHandler = None,
 ) -> bool:
     """Whether a chosen path can be bundled: regular files and symlinks to files inside the app.
 
-    Special files and broken symlinks are skipped with a warning (never opened); a symlink that
-    leaves the app directory is an error (MG502): raised, or handed to ``on_escape`` and skipped.
+    A name that no ``files`` key may hold (a tab, a newline, a backslash: see ``safe_paths``) is
+    skipped with a warning, or handed to ``on_unlistable``: listing it would write a manifest that
+    ``check`` rejects. Special files and broken symlinks are skipped with a warning (never opened);
+    a symlink that leaves the app directory is an error (MG502): raised, or handed to ``on_escape``.
     """
     full = join(app, path)
+    reason = unsafe_path_reason(path)
+    if reason is not None:
+        if on_unlistable is None:
+            warn(f"{tree.display(full)}: not listed: the name {reason}, which a manifest cannot hold; {UNLISTABLE_ADVICE}")
+        else:
+            on_unlistable(path, reason)
+        return False
     kind = tree.entry_kind(full) if kind is None else kind
     if kind is None:
         raise UserError(f"{tree.display(full)}: file not found")
@@ -188,7 +207,10 @@ def bundle_files(tree: Tree, app: str, rules: BundleRules, warn: Warn) -> list[s
             warn(f"{tree.display(join(app, extra))}: listed although git ignores it; Connect's git import "
                  "will not have it")  # fmt: skip
         chosen.setdefault(extra, None)
-    return sorted(path for path, kind in chosen.items() if keep_listed(tree, app, path, warn, kind, rules.on_escape))
+    return sorted(
+        path for path, kind in chosen.items()
+        if keep_listed(tree, app, path, warn, kind, rules.on_escape, rules.on_unlistable)
+    )  # fmt: skip
 
 
 def checksums(tree: Tree, app: str, paths: Iterable[str]) -> dict[str, str]:

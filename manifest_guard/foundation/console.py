@@ -12,10 +12,14 @@ import io
 import os
 import sys
 from collections.abc import Iterator
+from typing import Final
 
 from manifest_guard.foundation.errors import UserError
 
-PROGRAM = "manifest-guard"
+PROGRAM: Final = "manifest-guard"
+_SPECIAL: Final = {9: "\\t", 10: "\\n", 13: "\\r"}
+# C0, DEL and C1 controls: a file name holding ESC or CSI must not drive the terminal or split a line.
+_CONTROLS: Final = {code: _SPECIAL.get(code, f"\\x{code:02x}") for code in (*range(0x20), *range(0x7F, 0xA0))}
 
 
 class OutputFailed(UserError):
@@ -36,9 +40,14 @@ def error(message: str) -> None:
     _diagnostic(f"{PROGRAM}: error: {message}")
 
 
+def one_line(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\t``, ``\\x1b``), so one message stays one line."""
+    return text.translate(_CONTROLS)
+
+
 def _diagnostic(line: str) -> None:
     with contextlib.suppress(OSError):  # stderr itself unwritable: there is nowhere left to say it
-        print(line, file=sys.stderr)
+        print(one_line(line), file=sys.stderr)
 
 
 def result(message: str) -> None:

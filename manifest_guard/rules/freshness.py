@@ -14,7 +14,7 @@ from typing import Any
 from manifest_guard.catalogue.appmodes import WRITE_MODES
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
-from manifest_guard.engine.bundle import keep_listed
+from manifest_guard.engine.bundle import UNLISTABLE_ADVICE, UnlistableHandler, keep_listed
 from manifest_guard.engine.compute import AppRequest, app_file_checksums
 from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum, SetRequires
 from manifest_guard.engine.environment import find_python_requires
@@ -49,6 +49,7 @@ class AppState:
     is_new: Callable[[str], bool] | None = None  # None: no base to tell
     warn: Warn = field(default=lambda _message: None)
     on_escape: Callable[[str], None] | None = None  # receives tree paths of symlinks leaving the app
+    on_unlistable: UnlistableHandler = None  # receives app files whose names no files key may hold, and why
     base: Tree | None = None  # the tree "new" is measured against (HEAD for the index), for dependency diffs
     known_first_party: Sequence[str] = ()
     dependency_map: Mapping[str, Sequence[str]] = field(default_factory=dict)
@@ -152,6 +153,7 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
         extra_files=tuple(extras),
         ignored_by_git=state.ignored_by_git,
         on_symlink_escape=state.on_escape,
+        on_unlistable=state.on_unlistable,
     )
     if appmode == NOTEBOOK_APPMODE and isinstance(entrypoint, str) and _file_kept(state, entrypoint):
         request = dataclasses.replace(request, mode="notebook", notebook=entrypoint)
@@ -185,7 +187,8 @@ def check_files(state: AppState) -> Freshness:
     """MG101, MG102, MG103 with the edits that repair them, and MG502 for every escaping symlink."""
     listed = _listed(state.document)
     escapes: list[str] = []
-    state = dataclasses.replace(state, on_escape=escapes.append)
+    unlistable: dict[str, str] = {}
+    state = dataclasses.replace(state, on_escape=escapes.append, on_unlistable=unlistable.__setitem__)
     expected = _expected(state, listed)
     proposals: list[Proposal] = []
     manifest = state.display(state.manifest)
@@ -239,7 +242,24 @@ def check_files(state: AppState) -> Freshness:
                 message = f"{shown}: new file not listed in the manifest"
                 proposals.append(Proposal(finding("MG103", path, message, files_line), AddFile(path, fresh)))
                 deployed.append(path)
+    proposals.extend(_unlistable_files(state, unlistable, listed))
     return Freshness(proposals, list(expected.files), deployed)
+
+
+def _unlistable_files(state: AppState, unlistable: Mapping[str, str], listed: Mapping[str, Any]) -> list[Proposal]:
+    """MG103 without a repair for a new file whose name no ``files`` key may hold (MG005 would reject
+    the key): ``fix`` cannot list it, so the author must rename or exclude it."""
+    proposals = []
+    manifest = state.display(state.manifest)
+    for path, reason in sorted(unlistable.items()):
+        full = join(state.app, path)
+        if path in listed or (state.is_new is not None and not state.is_new(full)):
+            continue  # listed: MG005 reports the key; at the base already: the author's choice, like MG103
+        severity = Severity.WARNING if state.is_new is None else Severity.ERROR
+        message = f"{state.display(full)}: new file that the manifest cannot list: the name {reason}; {UNLISTABLE_ADVICE}"
+        line = _line(state, "files")
+        proposals.append(Proposal(Finding("MG103", manifest, manifest, line, message, severity, subject=path)))
+    return proposals
 
 
 def _dependency_changes(state: AppState, path: str) -> str:
