@@ -20,7 +20,7 @@ from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum
 from manifest_guard.engine.environment import find_python_requires
 from manifest_guard.engine.package_file import processed_requirements
 from manifest_guard.engine.safe_paths import unsafe_path_reason
-from manifest_guard.foundation.checksums import md5_of_bytes
+from manifest_guard.foundation.checksums import md5_of_text
 from manifest_guard.foundation.jsonpos import LoadedJson
 from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
 
@@ -142,10 +142,13 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
     package_checksum = None
     accepted: dict[str, set[str]] = {}
     if package is not None and _file_kept(state, package):
-        raw = state.tree.read_bytes(join(state.app, package))
-        processed = processed_requirements(raw, state.tree.display(join(state.app, package)))
-        package_checksum = md5_of_bytes(processed.encode("utf-8", "surrogateescape"))
-        accepted[package] = {md5_of_bytes(raw)}
+        raw_checksum = state.tree.md5(join(state.app, package))  # of the blob: cached across runs in git
+        accepted[package] = {raw_checksum}
+        if listed.get(package) == raw_checksum:
+            package_checksum = raw_checksum  # fresh either way: no need to read and process a big file
+        else:
+            shown = state.tree.display(join(state.app, package))
+            package_checksum = md5_of_text(processed_requirements(state.tree.read_bytes(join(state.app, package)), shown))
     request = AppRequest(
         mode="api",
         app=state.app,
@@ -276,8 +279,17 @@ def _dependency_changes(state: AppState, path: str) -> str:
 
         return read
 
-    old = read_requirements(reader(state.base), path)
-    new = read_requirements(reader(state.tree), path)
+    def sizer(tree: Tree) -> Callable[[str], int | None]:
+        def size(relative: str) -> int | None:
+            full = join(state.app, relative)
+            return tree.size(full) if tree.is_file(full) else None
+
+        return size
+
+    old = read_requirements(reader(state.base), path, size=sizer(state.base))
+    new = read_requirements(reader(state.tree), path, size=sizer(state.tree))
+    if old is None or new is None or old.too_big or new.too_big:
+        return ""
     changes = describe_changes(old, new) if old is not None and new is not None else ""
     return f"; dependencies: {changes}" if changes else ""
 
