@@ -10,9 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Optional
 
-import pathspec
-
 from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES, is_own_temp_file
+from manifest_guard.engine.ignore_patterns import IgnorePatterns
 from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
@@ -51,9 +50,9 @@ class BundleRules:
     on_unlistable: UnlistableHandler = None  # report names a manifest cannot hold here instead of warning (check)
 
 
-def _compile(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
-    lines = [pattern for pattern in patterns if pattern.strip()]
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+def _compile(patterns: Iterable[str], source: str = "exclude") -> IgnorePatterns | None:
+    compiled = IgnorePatterns(patterns, source)
+    return compiled if compiled else None
 
 
 def is_virtualenv(tree: Tree, directory: str) -> bool:
@@ -95,7 +94,7 @@ class FileSetRules:
         return any(path == exact or path.startswith(exact + "/") for exact in self._exact)
 
     def excluded_by_user(self, path: str, is_dir: bool = False) -> bool:
-        return self._user is not None and self._user.match_file(path + "/" if is_dir else path)
+        return self._user is not None and self._user.matches(path + "/" if is_dir else path)
 
     def prune(self, directory: str) -> bool:
         return self.excluded_by_default(directory) or self.excluded_by_user(directory, is_dir=True)
@@ -105,11 +104,11 @@ class RscignoreSpecs:
     """``.rscignore`` files at any depth, each applying (gitignore syntax) below its directory."""
 
     def __init__(self, tree: Tree, app: str, paths: Iterable[str]) -> None:
-        self._specs: dict[str, pathspec.GitIgnoreSpec] = {}
+        self._specs: dict[str, IgnorePatterns] = {}
         for path in paths:
             directory = path.rpartition("/")[0]
             text = tree.read_bytes(join(app, path)).decode("utf-8", "replace")
-            spec = _compile(text.splitlines())
+            spec = _compile(text.splitlines(), tree.display(join(app, path)))
             if spec is not None:
                 self._specs[directory] = spec
 
@@ -123,9 +122,9 @@ class RscignoreSpecs:
             spec = self._specs.get(directory)
             if spec is None:
                 continue
-            result = spec.check_file("/".join(parts[depth:]))
-            if result.include is not None:
-                return bool(result.include)
+            include = spec.check("/".join(parts[depth:]))
+            if include is not None:
+                return include
         return False
 
 
