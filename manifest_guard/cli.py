@@ -90,9 +90,9 @@ def _run(arguments: list[str]) -> int:
         options = parser.parse_intermixed_args(top.arguments)
         if getattr(options, "color", None) is None:
             options.color = top.color
-        code = command.run(options)
+        result = command.run(options)
         sys.stdout.flush()  # a report that cannot be delivered is an error, not a silent success
-        return code
+        return result
     except SystemExit as exit_request:
         code = exit_request.code
         return code if isinstance(code, int) else (0 if code is None else 2)

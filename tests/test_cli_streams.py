@@ -10,6 +10,8 @@ from pathlib import Path
 from tests.conftest import cli_environment, git, put
 from tests.gitapp import APP, check
 
+FULL_DISK_ERROR = "manifest-guard: error: cannot write the report to standard output: No space left on device"
+
 
 def stage_non_ascii_file(repo: Path) -> None:
     put(repo / APP, {"café.py": "X = 1\n"})
@@ -38,9 +40,7 @@ def test_a_report_written_to_a_full_disk_is_one_error_line_and_exit_2(repo: Path
         completed = subprocess.run([sys.executable, "-m", "manifest_guard", "check"], cwd=repo, env=cli_environment(),
                                    stdout=full, stderr=subprocess.PIPE, text=True, check=False)  # fmt: skip
     assert completed.returncode == 2
-    assert completed.stderr.splitlines() == [
-        "manifest-guard: error: cannot write the report to standard output: No space left on device"
-    ]
+    assert completed.stderr.splitlines() == [FULL_DISK_ERROR]
 
 
 def test_a_clean_report_to_a_full_disk_fails_too(repo: Path) -> None:
@@ -48,7 +48,7 @@ def test_a_clean_report_to_a_full_disk_fails_too(repo: Path) -> None:
         completed = subprocess.run([sys.executable, "-m", "manifest_guard", "check"], cwd=repo, env=cli_environment(),
                                    stdout=full, stderr=subprocess.PIPE, text=True, check=False)  # fmt: skip
     assert completed.returncode == 2
-    assert completed.stderr == "manifest-guard: error: cannot write the report to standard output: No space left on device\n"
+    assert completed.stderr == f"{FULL_DISK_ERROR}\n"
 
 
 def test_a_closed_pipe_ends_the_run_quietly(repo: Path) -> None:

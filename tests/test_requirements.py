@@ -151,7 +151,10 @@ def test_the_parser_never_raises(text: str) -> None:
     assert result is not None
 
 
-PLAIN = st.from_regex(r"\A[A-Za-z0-9]([A-Za-z0-9._-]{0,6}[A-Za-z0-9])?([ \t]{0,2}(==|!=|>=|<=|>|<)[ \t]{0,2}[0-9]{1,3}(\.[0-9]{1,3}){0,3})?\Z")
+PLAIN = st.from_regex(
+    r"\A[A-Za-z0-9]([A-Za-z0-9._-]{0,6}[A-Za-z0-9])?"
+    r"([ \t]{0,2}(==|!=|>=|<=|>|<)[ \t]{0,2}[0-9]{1,3}(\.[0-9]{1,3}){0,3})?\Z"
+)
 
 
 @given(PLAIN)

@@ -50,7 +50,7 @@ class BundleRules:
     on_unlistable: UnlistableHandler = None  # report names a manifest cannot hold here instead of warning (check)
 
 
-def _compile(patterns: Iterable[str], source: str = "exclude") -> IgnorePatterns | None:
+def _compile(patterns: Iterable[str], source: str = "exclude patterns (-x or the exclude setting)") -> IgnorePatterns | None:
     compiled = IgnorePatterns(patterns, source)
     return compiled if compiled else None
 
@@ -158,7 +158,8 @@ def keep_listed(
     reason = unsafe_path_reason(path)
     if reason is not None:
         if on_unlistable is None:
-            warn(f"{tree.display(full)}: not listed: the name {reason}, which a manifest cannot hold; {UNLISTABLE_ADVICE}")
+            warn(f"{tree.display(full)}: not listed: the name {reason}, which a manifest cannot hold; "
+                 f"{UNLISTABLE_ADVICE}")  # fmt: skip
         else:
             on_unlistable(path, reason)
         return False

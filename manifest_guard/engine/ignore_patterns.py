@@ -40,7 +40,7 @@ class IgnorePatterns:
     """One set of gitignore lines, asked per path. Lines with an index key are compiled on first use;
     the rest are compiled at once, so an invalid pattern is an error naming ``source`` and its line."""
 
-    def __init__(self, lines: Iterable[str], source: str = "exclude") -> None:
+    def __init__(self, lines: Iterable[str], source: str = "exclude patterns (-x or the exclude setting)") -> None:
         numbered = [(number, line) for number, line in enumerate(lines, 1) if line.strip()]
         self._source = source
         self._lines = [line for _, line in numbered]

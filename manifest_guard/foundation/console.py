@@ -12,9 +12,12 @@ import io
 import os
 import sys
 from collections.abc import Iterator
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from manifest_guard.foundation.errors import UserError
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 PROGRAM: Final = "manifest-guard"
 _SPECIAL: Final = {9: "\\t", 10: "\\n", 13: "\\r"}
@@ -73,9 +76,9 @@ class _StdoutSink(io.RawIOBase):
     def isatty(self) -> bool:
         return os.isatty(self._fd)
 
-    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+    def write(self, data: ReadableBuffer) -> int:
         if self.failed:
-            return len(data)
+            return memoryview(data).nbytes
         try:
             return os.write(self._fd, data)
         except BrokenPipeError:
@@ -107,7 +110,7 @@ def report_stream() -> Iterator[None]:
         io.BufferedWriter(_StdoutSink(fd)),
         encoding=original.encoding,
         errors="backslashreplace",
-        line_buffering=original.line_buffering,
+        line_buffering=bool(original.line_buffering),
     )
     sys.stdout = stream
     try:

@@ -36,7 +36,9 @@ MAX_INCLUDE_DEPTH = 32
 MAX_FILE_BYTES = 10_000_000  # far above any real requirements file; parsing beyond it only stalls a hook
 QUOTED_CHARACTERS = 200  # a message quotes at most this much of a line
 # ``name`` or ``name<op>version`` with a plain release number: packaging would accept it and give the same.
-PLAIN_PIN = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:[ \t]*(==|!=|>=|<=|>|<)[ \t]*([0-9]+(?:\.[0-9]+)*))?")
+PLAIN_PIN = re.compile(
+    r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:[ \t]*(==|!=|>=|<=|>|<)[ \t]*([0-9]+(?:\.[0-9]+)*))?"
+)
 
 Reader = Callable[[str], "bytes | None"]  # tree path -> content, None when absent
 Sizer = Callable[[str], "int | None"]  # tree path -> size in bytes, None when absent (asked before reading)

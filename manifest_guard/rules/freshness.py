@@ -147,8 +147,7 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
         if listed.get(package) == raw_checksum:
             package_checksum = raw_checksum  # fresh either way: no need to read and process a big file
         else:
-            shown = state.tree.display(join(state.app, package))
-            package_checksum = md5_of_text(processed_requirements(state.tree.read_bytes(join(state.app, package)), shown))
+            package_checksum = _processed_checksum(state.tree, join(state.app, package))
     request = AppRequest(
         mode="api",
         app=state.app,
@@ -175,6 +174,12 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
         accepted[package] = {files[package]}
         files[package] = package_checksum
     return _Expected(files, accepted, False)
+
+
+def _processed_checksum(tree: Tree, path: str) -> str:
+    """md5 of the text rsconnect-python hashes for a requirements file (its bytes are handed straight
+    over, so a big file's bytes are freed before its text is rewritten)."""
+    return md5_of_text(processed_requirements(tree.read_bytes(path), tree.display(path)))
 
 
 def _listed_checksums(state: AppState, paths: Sequence[str]) -> dict[str, str]:
@@ -259,7 +264,8 @@ def _unlistable_files(state: AppState, unlistable: Mapping[str, str], listed: Ma
         if path in listed or (state.is_new is not None and not state.is_new(full)):
             continue  # listed: MG005 reports the key; at the base already: the author's choice, like MG103
         severity = Severity.WARNING if state.is_new is None else Severity.ERROR
-        message = f"{state.display(full)}: new file that the manifest cannot list: the name {reason}; {UNLISTABLE_ADVICE}"
+        shown = state.display(full)
+        message = f"{shown}: new file that the manifest cannot list: the name {reason}; {UNLISTABLE_ADVICE}"
         line = _line(state, "files")
         proposals.append(Proposal(Finding("MG103", manifest, manifest, line, message, severity, subject=path)))
     return proposals
