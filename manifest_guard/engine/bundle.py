@@ -50,8 +50,8 @@ class BundleRules:
     on_unlistable: UnlistableHandler = None  # report names a manifest cannot hold here instead of warning (check)
 
 
-def _compile(patterns: Iterable[str], source: str = "exclude patterns (-x or the exclude setting)") -> IgnorePatterns | None:
-    compiled = IgnorePatterns(patterns, source)
+def _compile(patterns: Iterable[str], source: str | None = None) -> IgnorePatterns | None:
+    compiled = IgnorePatterns(patterns) if source is None else IgnorePatterns(patterns, source)
     return compiled if compiled else None
 
 
