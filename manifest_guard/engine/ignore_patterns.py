@@ -18,6 +18,8 @@ from typing import Any, Final
 
 from manifest_guard.foundation.errors import UserError
 
+# Up to this many lines pathspec asks every pattern anyway: an index would cost more than it saves.
+INDEXED_FROM = 64
 # A last segment made only of these is a literal name (no wildcard, escape, space or bracket).
 _LITERAL: Final = re.compile(r"[A-Za-z0-9._+,=@%~-]+")
 
@@ -51,7 +53,7 @@ class IgnorePatterns:
         self._general: list[int] = []
         self._subsets: dict[tuple[int, ...], Any] = {}
         for index, line in enumerate(self._lines):
-            key = _index_key(line)
+            key = _index_key(line) if len(self._lines) >= INDEXED_FROM else None
             if key is None:
                 if self._pattern(index).include is not None:  # not a comment
                     self._general.append(index)
@@ -59,6 +61,7 @@ class IgnorePatterns:
                 kind, value = key
                 (self._by_name if kind == "name" else self._by_suffix).setdefault(value, []).append(index)
         self._suffix_lengths = sorted({len(suffix) for suffix in self._by_suffix})
+        self._every_general = tuple(self._general)
 
     def _pattern(self, index: int) -> Any:
         pattern = self._compiled.get(index)
@@ -76,6 +79,8 @@ class IgnorePatterns:
         return bool(self._by_name or self._by_suffix or self._general)
 
     def _candidates(self, path: str) -> tuple[int, ...]:
+        if not self._by_name and not self._by_suffix:
+            return self._every_general
         found = set(self._general)
         for name in path.split("/"):
             found.update(self._by_name.get(name, ()))
