@@ -12,6 +12,7 @@ rules) is pathspec's.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any, Final
@@ -20,22 +21,9 @@ from manifest_guard.foundation.errors import UserError
 
 # Up to this many lines pathspec asks every pattern anyway: an index would cost more than it saves.
 INDEXED_FROM = 64
-# A last segment made only of these is a literal name (no wildcard, escape, space or bracket).
-_LITERAL: Final = re.compile(r"[A-Za-z0-9._+,=@%~-]+")
-
-
-def _index_key(line: str) -> tuple[str, str] | None:
-    """("name", n) when a matching path has a component named n, ("suffix", s) when one ends with s,
-    None when the pattern cannot be indexed (it is then tried on every path)."""
-    text = line[1:] if line.startswith("!") else line
-    if text != text.strip():
-        return None
-    last = text.rstrip("/").rpartition("/")[2]
-    if _LITERAL.fullmatch(last) and last not in (".", ".."):
-        return "name", last
-    if last.startswith("*") and _LITERAL.fullmatch(last[1:]):
-        return "suffix", last[1:]
-    return None
+# A line whose last segment is a literal name, or ``*`` and a literal ending (no wildcard, escape,
+# bracket or blank in it; no blank at either end of the line): group 1 is the ``*``, group 2 the literal.
+_INDEXABLE: Final = re.compile(r"!?(?:\S[^\n]*/|/)?(\*?)([A-Za-z0-9._+,=@%~-]+)/?")
 
 
 class IgnorePatterns:
@@ -52,14 +40,19 @@ class IgnorePatterns:
         self._by_suffix: dict[str, list[int]] = {}
         self._general: list[int] = []
         self._subsets: dict[tuple[int, ...], Any] = {}
-        for index, line in enumerate(self._lines):
-            key = _index_key(line) if len(self._lines) >= INDEXED_FROM else None
-            if key is None:
-                if self._pattern(index).include is not None:  # not a comment
-                    self._general.append(index)
-            else:
-                kind, value = key
-                (self._by_name if kind == "name" else self._by_suffix).setdefault(value, []).append(index)
+        indexed = len(self._lines) >= INDEXED_FROM
+        matches = map(_INDEXABLE.fullmatch, self._lines) if indexed else itertools.repeat(None, len(self._lines))
+        for index, match in enumerate(matches):
+            if match is not None:  # a path matching it has a component with that name, or that ending
+                star, literal = match.groups()
+                if star:
+                    self._by_suffix.setdefault(literal, []).append(index)
+                    continue
+                if literal not in (".", ".."):
+                    self._by_name.setdefault(literal, []).append(index)
+                    continue
+            if self._pattern(index).include is not None:  # tried on every path (unless a comment)
+                self._general.append(index)
         self._suffix_lengths = sorted({len(suffix) for suffix in self._by_suffix})
         self._every_general = tuple(self._general)
 
