@@ -209,3 +209,11 @@ def test_a_long_run_of_blanks_is_linear() -> None:
     result = read_requirements(reader({"r.txt": text}), "r.txt")
     assert time.process_time() - start < 5  # quadratic comment stripping took minutes
     assert result is not None and len(result.problems) == 1
+
+
+def test_a_long_line_is_cut_after_its_credentials_are_hidden() -> None:
+    secret = "s3cr3t" * 50
+    text = f"--index-url https://user:{secret}@example.com/simple --bogus\n"
+    result = read_requirements(reader({"r.txt": text}), "r.txt")
+    assert result is not None and len(result.problems) == 1
+    assert "s3cr3t" not in result.problems[0].message and "***@example.com" in result.problems[0].message

@@ -332,7 +332,9 @@ def _normalise(path: str) -> str | None:
 
 
 def quoted(text: str) -> str:
-    """``repr`` of a line for a message, cut to :data:`QUOTED_CHARACTERS` (a 50 MB line stays a short message)."""
+    """``repr`` of a line for a message, credentials redacted first (a cut must not keep half a token),
+    then cut to :data:`QUOTED_CHARACTERS` (a 50 MB line stays a short message)."""
+    text = redact(text)
     if len(text) <= QUOTED_CHARACTERS:
         return repr(text)
     return f"{text[:QUOTED_CHARACTERS]!r}... ({len(text):,} characters)"
