@@ -264,3 +264,23 @@ def test_concurrent_fix_runs_on_the_work_tree_never_see_each_other(repo: Path) -
         assert f"new{round_number}.py" in listed and not [path for path in listed if "manifest-guard" in path]
         assert run_main(["check", "--source", "worktree"], repo).code == 0
         assert stray_temp_files(repo) == []
+
+
+def test_a_file_deleted_between_the_walk_and_its_checksum_is_left_out(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race a concurrent process makes, made certain: the walk sees the file, then it is gone."""
+    from manifest_guard.repository import trees
+
+    put(repo / APP, {"gone.py": "X = 1\n"})
+    real_walk = trees.WorkTree.walk
+
+    def walk_then_delete(self: trees.WorkTree, directory: str, prune: Callable[[str], bool]) -> Any:
+        entries = list(real_walk(self, directory, prune))
+        (repo / APP / "gone.py").unlink(missing_ok=True)
+        return iter(entries)
+
+    monkeypatch.setattr(trees.WorkTree, "walk", walk_then_delete)
+    result = run_main(["write", "-o", "--python-version", "3.11.4", "--pip-version", "24.0", "flask", APP], repo)
+    assert result.code == 0, result
+    assert "gone.py" not in json.loads((repo / MANIFEST).read_text())["files"]

@@ -214,7 +214,15 @@ def bundle_files(tree: Tree, app: str, rules: BundleRules, warn: Warn) -> list[s
 
 
 def checksums(tree: Tree, app: str, paths: Iterable[str]) -> dict[str, str]:
-    """md5 of each path's content, in the order given."""
+    """md5 of each path's content, in the order given; a file deleted since the walk (another process at
+    work in the work tree) is left out, as if the walk had come a moment later."""
     paths = list(paths)
     tree.prefetch([join(app, path) for path in paths])
-    return {path: tree.md5(join(app, path)) for path in paths}
+    found = {}
+    for path in paths:
+        try:
+            found[path] = tree.md5(join(app, path))
+        except UserError:
+            if tree.entry_kind(join(app, path)) is not None:
+                raise
+    return found
