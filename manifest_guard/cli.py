@@ -12,6 +12,7 @@ from typing import NamedTuple
 from manifest_guard import __version__
 from manifest_guard.foundation import console
 from manifest_guard.foundation.errors import UserError
+from manifest_guard.repository.git_environment import anchor_git_paths
 
 
 class Command(NamedTuple):
@@ -75,6 +76,13 @@ def _top_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code (0 clean, 1 findings, 2 usage or input error)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    with contextlib.suppress(OSError):  # a deleted current directory fails later, with a message
+        anchor_git_paths(os.getcwd())
+    with console.report_stream():
+        return _run(arguments)
+
+
+def _run(arguments: list[str]) -> int:
     try:
         top = _top_parser().parse_args(arguments)
         command = COMMANDS[top.command]()
@@ -82,10 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = parser.parse_intermixed_args(top.arguments)
         if getattr(options, "color", None) is None:
             options.color = top.color
-        return command.run(options)
+        result = command.run(options)
+        sys.stdout.flush()  # a report that cannot be delivered is an error, not a silent success
+        return result
     except SystemExit as exit_request:
         code = exit_request.code
         return code if isinstance(code, int) else (0 if code is None else 2)
+    except console.OutputClosed:
+        return 2  # the reader went away (``| head``): nothing to report, like other command-line tools
     except UserError as failure:
         console.error(failure.message)
         return 2
@@ -106,6 +118,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def main_entry() -> None:
     """The console script."""
     code = main()
-    with contextlib.suppress(BrokenPipeError):
+    with contextlib.suppress(OSError):  # the report stream already said what failed
         sys.stdout.flush()
     raise SystemExit(code)

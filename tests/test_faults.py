@@ -229,3 +229,58 @@ def test_concurrent_fix_runs_agree_and_never_tear_the_manifest(repo: Path, tmp_p
         assert stray_temp_files(repo) == []
         git(repo, "add", "-A")
         git(repo, "commit", "-q", "-m", f"round {round_number}")
+
+
+def test_a_temp_file_of_another_run_is_never_part_of_the_app(repo: Path) -> None:
+    """What a concurrent run's walk can meet: another run's temp file beside the manifest (and one
+    that is a FIFO, which would otherwise be "not a regular file")."""
+    put(repo / APP, {".manifest-guard-k2j4h1x0.tmp": "{\n", "sub/.manifest-guard-zz.tmp": "x"})
+    os.mkfifo(repo / APP / ".manifest-guard-fifo0000.tmp")
+    git(repo, "add", "-A", "--", f"{APP}/sub")
+    for args in (["check", "--source", "worktree"], ["check"], ["fix", "--source", "worktree"]):
+        result = run_main(args, repo)
+        assert result.code == 0, (args, result)
+        assert ".manifest-guard-" not in result.stdout + result.stderr
+    written = run_main(["write", "-o", "--python-version", "3.11.4", "--pip-version", "24.0", "flask", APP], repo)
+    assert written.code == 0, written
+    assert not [path for path in json.loads((repo / MANIFEST).read_text())["files"] if "manifest-guard" in path]
+
+
+def test_concurrent_fix_runs_on_the_work_tree_never_see_each_other(repo: Path) -> None:
+    """Each run's walk of the app directory happens while the others create and rename their temp files."""
+    for round_number in range(3):
+        put(repo / APP, {"helpers.py": f"X = {round_number + 20}\n", f"new{round_number}.py": "Y = 1\n"})
+        processes = [
+            subprocess.Popen([sys.executable, "-m", "manifest_guard", "fix", "--source", "worktree"],
+                             cwd=repo, env=cli_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(5)
+        ]  # fmt: skip
+        outputs = [process.communicate(timeout=120) for process in processes]
+        for process, (stdout, stderr) in zip(processes, outputs):
+            assert process.returncode in (0, 1), stderr
+            assert "error:" not in stderr or "not rewritten" in stderr, stderr
+            assert ".manifest-guard-" not in stdout + stderr
+        listed = json.loads((repo / MANIFEST).read_text())["files"]
+        assert f"new{round_number}.py" in listed and not [path for path in listed if "manifest-guard" in path]
+        assert run_main(["check", "--source", "worktree"], repo).code == 0
+        assert stray_temp_files(repo) == []
+
+
+def test_a_file_deleted_between_the_walk_and_its_checksum_is_left_out(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race a concurrent process makes, made certain: the walk sees the file, then it is gone."""
+    from manifest_guard.repository import trees
+
+    put(repo / APP, {"gone.py": "X = 1\n"})
+    real_walk = trees.WorkTree.walk
+
+    def walk_then_delete(self: trees.WorkTree, directory: str, prune: Callable[[str], bool]) -> Any:
+        entries = list(real_walk(self, directory, prune))
+        (repo / APP / "gone.py").unlink(missing_ok=True)
+        return iter(entries)
+
+    monkeypatch.setattr(trees.WorkTree, "walk", walk_then_delete)
+    result = run_main(["write", "-o", "--python-version", "3.11.4", "--pip-version", "24.0", "flask", APP], repo)
+    assert result.code == 0, result
+    assert "gone.py" not in json.loads((repo / MANIFEST).read_text())["files"]

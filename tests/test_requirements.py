@@ -154,3 +154,71 @@ def test_dependency_diff_ignores_noise_and_names_real_changes() -> None:
 def test_the_parser_never_raises(text: str) -> None:
     result = read_requirements(reader({"r.txt": text, "x.txt": text}), "r.txt")
     assert result is not None
+
+
+PLAIN = st.from_regex(
+    r"\A[A-Za-z0-9]([A-Za-z0-9._-]{0,6}[A-Za-z0-9])?"
+    r"([ \t]{0,2}(==|!=|>=|<=|>|<)[ \t]{0,2}[0-9]{1,3}(\.[0-9]{1,3}){0,3})?\Z"
+)
+
+
+@given(PLAIN)
+@settings(max_examples=300, deadline=None)
+def test_plain_pins_read_without_packaging_are_what_packaging_reads(text: str) -> None:
+    from manifest_guard.readers.requirements import PLAIN_PIN, _requirement, pep508_requirement
+
+    assert PLAIN_PIN.fullmatch(text)
+    base = {"path": "r.txt", "line": 1, "constraint": False}
+    assert _requirement(text, base) == pep508_requirement(text, base)
+
+
+def test_a_big_file_is_one_problem_at_line_1_and_is_not_parsed() -> None:
+    from manifest_guard.readers.requirements import MAX_FILE_BYTES
+
+    line = b"x" * 1000 + b"=bad\n"
+    data = line * (MAX_FILE_BYTES // len(line) + 1)
+    result = read_requirements(lambda path: data if path == "r.txt" else None, "r.txt")
+    assert result is not None and result.requirements == []
+    assert [(problem.line, "over the 10 MB limit" in problem.message) for problem in result.problems] == [(1, True)]
+
+
+def test_a_long_bad_line_is_quoted_short() -> None:
+    text = "flask=" + "1" * 100_000 + "\n"
+    result = read_requirements(reader({"r.txt": text}), "r.txt")
+    assert result is not None and len(result.problems) == 1
+    assert len(result.problems[0].message) < 500 and "(100,006 characters)" in result.problems[0].message
+
+
+def test_each_content_is_parsed_once() -> None:
+    from manifest_guard.readers import requirements
+
+    text = "flask==3.0.0\nnumpy\n"
+    first = read_requirements(reader({"unique-name.txt": text}), "unique-name.txt")
+    calls: list[str] = []
+    original = requirements._parse_text
+    requirements._parse_text = lambda *args: calls.append(args[0]) or original(*args)  # type: ignore[assignment]
+    try:
+        again = read_requirements(reader({"unique-name.txt": text}), "unique-name.txt")
+        changed = read_requirements(reader({"unique-name.txt": text + "polars\n"}), "unique-name.txt")
+    finally:
+        requirements._parse_text = original  # type: ignore[assignment]
+    assert first == again and changed is not None and len(changed.requirements) == 3
+    assert calls == ["unique-name.txt"]  # only the changed content was parsed again
+
+
+def test_a_long_run_of_blanks_is_linear() -> None:
+    import time
+
+    text = "flask" + " " * 2_000_000 + "x\n"
+    start = time.process_time()
+    result = read_requirements(reader({"r.txt": text}), "r.txt")
+    assert time.process_time() - start < 5  # quadratic comment stripping took minutes
+    assert result is not None and len(result.problems) == 1
+
+
+def test_a_long_line_is_cut_after_its_credentials_are_hidden() -> None:
+    secret = "s3cr3t" * 50
+    text = f"--index-url https://user:{secret}@example.com/simple --bogus\n"
+    result = read_requirements(reader({"r.txt": text}), "r.txt")
+    assert result is not None and len(result.problems) == 1
+    assert "s3cr3t" not in result.problems[0].message and "***@example.com" in result.problems[0].message

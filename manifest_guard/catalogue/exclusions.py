@@ -1,4 +1,4 @@
-"""Directories that are never app content: the bundle leaves them out and manifest discovery skips them."""
+"""Names that are never app content: the bundle leaves them out and manifest discovery skips them."""
 
 from __future__ import annotations
 
@@ -11,3 +11,13 @@ IGNORED_TOP_LEVEL: Final = frozenset(
 )  # fmt: skip
 # Posit's documented virtualenv names: excluded as top-level directories even without bin/python.
 VIRTUALENV_NAMES: Final = frozenset({".env", ".venv", "env", "venv"})
+
+# The temporary file of an atomic manifest write (``.manifest-guard-XXXXXXXX.tmp`` beside the manifest): it
+# lives for milliseconds, but a concurrent run's directory walk can meet it, and it is never app content.
+TEMP_FILE_PREFIX: Final = ".manifest-guard-"
+TEMP_FILE_SUFFIX: Final = ".tmp"
+
+
+def is_own_temp_file(name: str) -> bool:
+    """Whether a file name (not a path) is one of this tool's temporary files."""
+    return name.startswith(TEMP_FILE_PREFIX) and name.endswith(TEMP_FILE_SUFFIX)

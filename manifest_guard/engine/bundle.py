@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Optional
 
-import pathspec
-
-from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES
+from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES, is_own_temp_file
+from manifest_guard.engine.ignore_patterns import IgnorePatterns
+from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
 
@@ -29,6 +29,8 @@ SUBMODULE_NOTE: Final = (
 
 Warn = Callable[[str], None]
 EscapeHandler = Optional[Callable[[str], None]]  # called with the tree path of an escaping symlink
+UnlistableHandler = Optional[Callable[[str, str], None]]  # called with an app-relative path and why it cannot be a key
+UNLISTABLE_ADVICE: Final = "rename it, or exclude it with .rscignore or the `exclude` setting"
 
 
 class SymlinkEscape(UserError):
@@ -50,11 +52,12 @@ class BundleRules:
     extra_files: Sequence[str] = ()
     ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
     on_escape: EscapeHandler = None  # report escaping symlinks here instead of raising (check)
+    on_unlistable: UnlistableHandler = None  # report names a manifest cannot hold here instead of warning (check)
 
 
-def _compile(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
-    lines = [pattern for pattern in patterns if pattern.strip()]
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+def _compile(patterns: Iterable[str], source: str | None = None) -> IgnorePatterns | None:
+    compiled = IgnorePatterns(patterns) if source is None else IgnorePatterns(patterns, source)
+    return compiled if compiled else None
 
 
 def is_virtualenv(tree: Tree, directory: str) -> bool:
@@ -87,13 +90,16 @@ class FileSetRules:
         self._user = _compile(rules.excludes)
 
     def excluded_by_default(self, path: str) -> bool:
-        """rsconnect-python's fixed exclusions (top-level names, manifest, package file, config)."""
+        """rsconnect-python's fixed exclusions (top-level names, manifest, package file, config), and
+        this tool's temporary files (a concurrent run's atomic write)."""
         if path.partition("/")[0] in self._top_level or f"/{CONFIG_DIRECTORY}/" in f"/{path}/":
+            return True
+        if is_own_temp_file(path.rpartition("/")[2]):
             return True
         return any(path == exact or path.startswith(exact + "/") for exact in self._exact)
 
     def excluded_by_user(self, path: str, is_dir: bool = False) -> bool:
-        return self._user is not None and self._user.match_file(path + "/" if is_dir else path)
+        return self._user is not None and self._user.matches(path + "/" if is_dir else path)
 
     def prune(self, directory: str) -> bool:
         return self.excluded_by_default(directory) or self.excluded_by_user(directory, is_dir=True)
@@ -103,11 +109,11 @@ class RscignoreSpecs:
     """``.rscignore`` files at any depth, each applying (gitignore syntax) below its directory."""
 
     def __init__(self, tree: Tree, app: str, paths: Iterable[str]) -> None:
-        self._specs: dict[str, pathspec.GitIgnoreSpec] = {}
+        self._specs: dict[str, IgnorePatterns] = {}
         for path in paths:
             directory = path.rpartition("/")[0]
             text = tree.read_bytes(join(app, path)).decode("utf-8", "replace")
-            spec = _compile(text.splitlines())
+            spec = _compile(text.splitlines(), tree.display(join(app, path)))
             if spec is not None:
                 self._specs[directory] = spec
 
@@ -121,9 +127,9 @@ class RscignoreSpecs:
             spec = self._specs.get(directory)
             if spec is None:
                 continue
-            result = spec.check_file("/".join(parts[depth:]))
-            if result.include is not None:
-                return bool(result.include)
+            include = spec.check("/".join(parts[depth:]))
+            if include is not None:
+                return include
         return False
 
 
@@ -138,14 +144,30 @@ def _walk_candidates(tree: Tree, app: str, rules: FileSetRules) -> list[tuple[st
 
 
 def keep_listed(
-    tree: Tree, app: str, path: str, warn: Warn, kind: EntryKind | None = None, on_escape: EscapeHandler = None
+    tree: Tree,
+    app: str,
+    path: str,
+    warn: Warn,
+    kind: EntryKind | None = None,
+    on_escape: EscapeHandler = None,
+    on_unlistable: UnlistableHandler = None,
 ) -> bool:
     """Whether a chosen path can be bundled: regular files and symlinks to files inside the app.
 
-    Special files, submodules and broken symlinks are skipped with a warning (never opened); a symlink that
-    leaves the app directory is an error (MG502): raised, or handed to ``on_escape`` and skipped.
+    A name that no ``files`` key may hold (a tab, a newline, a backslash: see ``safe_paths``) is
+    skipped with a warning, or handed to ``on_unlistable``: listing it would write a manifest that
+    ``check`` rejects. Special files, submodules and broken symlinks are skipped with a warning (never opened);
+    a symlink that leaves the app directory is an error (MG502): raised, or handed to ``on_escape``.
     """
     full = join(app, path)
+    reason = unsafe_path_reason(path)
+    if reason is not None:
+        if on_unlistable is None:
+            warn(f"{tree.display(full)}: not listed: the name {reason}, which a manifest cannot hold; "
+                 f"{UNLISTABLE_ADVICE}")  # fmt: skip
+        else:
+            on_unlistable(path, reason)
+        return False
     kind = tree.entry_kind(full) if kind is None else kind
     if kind is None:
         raise UserError(f"{tree.display(full)}: file not found")
@@ -193,11 +215,22 @@ def bundle_files(tree: Tree, app: str, rules: BundleRules, warn: Warn) -> list[s
             warn(f"{tree.display(join(app, extra))}: listed although git ignores it; Connect's git import "
                  "will not have it")  # fmt: skip
         chosen.setdefault(extra, None)
-    return sorted(path for path, kind in chosen.items() if keep_listed(tree, app, path, warn, kind, rules.on_escape))
+    return sorted(
+        path for path, kind in chosen.items()
+        if keep_listed(tree, app, path, warn, kind, rules.on_escape, rules.on_unlistable)
+    )  # fmt: skip
 
 
 def checksums(tree: Tree, app: str, paths: Iterable[str]) -> dict[str, str]:
-    """md5 of each path's content, in the order given."""
+    """md5 of each path's content, in the order given; a file deleted since the walk (another process at
+    work in the work tree) is left out, as if the walk had come a moment later."""
     paths = list(paths)
     tree.prefetch([join(app, path) for path in paths])
-    return {path: tree.md5(join(app, path)) for path in paths}
+    found = {}
+    for path in paths:
+        try:
+            found[path] = tree.md5(join(app, path))
+        except UserError:
+            if tree.entry_kind(join(app, path)) is not None:
+                raise
+    return found

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from manifest_guard.catalogue.appmodes import FRAMEWORK_MODES, WRITE_MODES
-from manifest_guard.engine.bundle import BundleRules, EscapeHandler, bundle_files, checksums, keep_listed
+from manifest_guard.engine.bundle import (
+    BundleRules,
+    EscapeHandler,
+    UnlistableHandler,
+    bundle_files,
+    checksums,
+    keep_listed,
+)
 from manifest_guard.engine.entrypoints import (
     express_app_file,
     express_entrypoint,
@@ -53,6 +60,7 @@ class AppRequest:
     hide_tagged_input: bool = False
     ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
     on_symlink_escape: EscapeHandler = None  # check: report MG502 and go on; write: None raises
+    on_unlistable: UnlistableHandler = None  # check: report the file; write: None warns
 
 
 @dataclass(frozen=True)
@@ -202,7 +210,8 @@ def app_file_checksums(
     if request.notebook is not None:  # voila given one notebook: no walk
         paths = sorted(_readable_extras(tree, request, sorted({request.notebook, *extras}), warn))
     else:
-        rules = BundleRules(package_name, request.excludes, extras, request.ignored_by_git, request.on_symlink_escape)
+        rules = BundleRules(package_name, request.excludes, extras, request.ignored_by_git, request.on_symlink_escape,
+                            request.on_unlistable)  # fmt: skip
         paths = bundle_files(tree, app, rules, warn)
     return {**package, **checksums(tree, app, paths)}
 
@@ -211,5 +220,6 @@ def _readable_extras(tree: Tree, request: AppRequest, extras: Sequence[str], war
     """Files listed without a walk (notebooks, voila given a file), first occurrence kept."""
     return [
         path for path in dict.fromkeys(extras)
-        if keep_listed(tree, request.app, path, warn, on_escape=request.on_symlink_escape)
+        if keep_listed(tree, request.app, path, warn, on_escape=request.on_symlink_escape,
+                       on_unlistable=request.on_unlistable)
     ]  # fmt: skip

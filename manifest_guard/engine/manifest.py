@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from manifest_guard.catalogue.exclusions import TEMP_FILE_PREFIX, TEMP_FILE_SUFFIX
 from manifest_guard.engine.environment import MachineInfo
 from manifest_guard.engine.package_file import PackageFile
 from manifest_guard.foundation.errors import UserError
@@ -119,7 +120,7 @@ def write_atomically(
     except OSError as error:
         raise UserError(f"{name}: cannot write: {error.strerror}") from None
     try:
-        fd, temp = tempfile.mkstemp(prefix=".manifest-guard-", suffix=".tmp", dir=directory)
+        fd, temp = tempfile.mkstemp(prefix=TEMP_FILE_PREFIX, suffix=TEMP_FILE_SUFFIX, dir=directory)
     except OSError as error:
         raise UserError(f"{name}: cannot write: {error.strerror}") from None
     try:

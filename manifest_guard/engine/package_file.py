@@ -13,10 +13,10 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from manifest_guard.foundation.checksums import md5_of_bytes
+from manifest_guard.foundation.checksums import md5_of_text
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.foundation.textdecode import decode_text
 from manifest_guard.foundation.tomlfile import parse_toml
@@ -33,7 +33,7 @@ class PackageFile:
 
     @property
     def checksum(self) -> str:
-        return md5_of_bytes(self.contents.encode("utf-8", "surrogateescape"))
+        return md5_of_text(self.contents)
 
 
 def _without_rsconnect_lines(text: str) -> str:
@@ -49,15 +49,65 @@ def _is_setuptools_post(line: str) -> bool:
     return line.startswith("setuptools") and "post" in line
 
 
+def _finished_line(line: str) -> str | None:
+    """One line as rsconnect-python leaves it, or None when it drops the line."""
+    line = _strip_ref(line)
+    return None if line and _is_setuptools_post(line) else line
+
+
+def _processed_line(line: str) -> str | None:
+    return None if "rsconnect" in line else _finished_line(line)
+
+
+CHUNK_CHARACTERS = 1 << 20
+_FINISH_WORDS = (" @ file:", "setuptools")
+_PROCESS_WORDS = (*_FINISH_WORDS, "rsconnect")
+
+
+def _unchanged(chunk: str, words: tuple[str, ...]) -> bool:
+    """True when no line of ``chunk`` is changed by the steps above: none holds one of ``words`` and every
+    line is already stripped (but for one final CR, which ``_strip_ref`` keeps). Decided at C speed."""
+    if any(word in chunk for word in words):
+        return False
+    if "\r" in chunk:
+        body = chunk[:-1] if chunk.endswith("\r") else chunk
+        chunk = body.replace("\r\n", "\n")
+    lines = chunk.split("\n")
+    return list(map(str.strip, lines)) == lines
+
+
+def _rewrite_lines(text: str, words: tuple[str, ...], rewrite: Callable[[str], str | None]) -> str:
+    """``"\\n".join(rewrite(line) for line in text.split("\\n"))`` (None drops a line), a chunk of lines at
+    a time: a chunk that ``words`` and blanks say is unchanged is copied whole, so a big, clean
+    requirements file costs a few C-level passes, and memory for one chunk's lines."""
+    pieces: list[str] = []
+    changed = False
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start + CHUNK_CHARACTERS)
+        end = len(text) if end < 0 else end
+        chunk = text[start:end]
+        if _unchanged(chunk, words):
+            pieces.append(chunk)
+        else:
+            changed = True
+            kept = [line for line in map(rewrite, chunk.split("\n")) if line is not None]
+            if kept:
+                pieces.append("\n".join(kept))
+        start = end + 1
+    return "\n".join(pieces) if changed else text
+
+
 def finish_contents(text: str) -> str:
     """The last step every source goes through before hashing."""
-    lines = (_strip_ref(line) for line in text.split("\n"))
-    return "\n".join(line for line in lines if not (line and _is_setuptools_post(line)))
+    return _rewrite_lines(text, _FINISH_WORDS, _finished_line)
 
 
 def processed_requirements(data: bytes, display: str) -> str:
     """The text rsconnect-python hashes for an existing requirements file."""
-    return finish_contents(_without_rsconnect_lines(decode_text(data, display)))
+    text = decode_text(data, display)
+    del data  # the caller passes the bytes straight in: a big file's bytes are freed before the rewrite
+    return _rewrite_lines(text, _PROCESS_WORDS, _processed_line)
 
 
 def _timestamp_header(what: str) -> str:

@@ -28,3 +28,12 @@ def md5_of_bytes(data: bytes) -> str:
     digest = new_md5()
     digest.update(data)
     return digest.hexdigest()
+
+
+def md5_of_text(text: str) -> str:
+    """Hash a text's UTF-8 bytes (lone surrogates kept as the bytes they came from), encoding one chunk
+    at a time: a 50 MB requirements text is not copied whole to be hashed."""
+    digest = new_md5()
+    for start in range(0, len(text), CHUNK_SIZE):
+        digest.update(text[start : start + CHUNK_SIZE].encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()

@@ -10,7 +10,7 @@ from typing import Final, TextIO
 
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding, ManifestResult, Report
-from manifest_guard.foundation.console import PROGRAM
+from manifest_guard.foundation.console import PROGRAM, one_line
 from manifest_guard.reporters import tally, utf8_safe
 
 RESET: Final = "\x1b[0m"
@@ -21,16 +21,13 @@ YELLOW: Final = "\x1b[33m"
 CYAN: Final = "\x1b[36m"
 
 _SEVERITY_STYLE: Final = {Severity.ERROR: BOLD + RED, Severity.WARNING: BOLD + YELLOW, Severity.OFF: ""}
-_SPECIAL: Final = {9: "\\t", 10: "\\n", 13: "\\r"}
-# C0, DEL and C1 controls: a file name holding ESC or CSI must not drive the terminal or split a line.
-_CONTROLS: Final = {code: _SPECIAL.get(code, f"\\x{code:02x}") for code in (*range(0x20), *range(0x7F, 0xA0))}
 
 Group = tuple[str, "ManifestResult | None", list[Finding]]
 
 
 def printable(text: str) -> str:
     """``text`` with control characters shown as escapes, so one finding stays one line."""
-    return utf8_safe(text.translate(_CONTROLS))
+    return utf8_safe(one_line(text))
 
 
 def paint(text: str, style: str, color: bool) -> str:

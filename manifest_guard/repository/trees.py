@@ -160,6 +160,8 @@ class WorkTree:
             try:
                 with os.scandir(self._fs(current)) as scan:
                     children = list(scan)
+            except FileNotFoundError:
+                continue  # removed since it was listed (another process at work): nothing in it to bundle
             except OSError as error:
                 raise UserError(f"{self.display(current)}: cannot list directory: {error.strerror}") from None
             if current != directory and self._nested_repositories and any(c.name == ".git" for c in children):
@@ -179,6 +181,8 @@ class WorkTree:
                         yield TreeEntry(path, EntryKind.FILE)
                     else:
                         yield TreeEntry(path, EntryKind.SPECIAL)
+                except FileNotFoundError:
+                    continue  # vanished between the listing and the look: not part of the app any more
                 except OSError as error:
                     raise UserError(f"{self.display(path)}: cannot inspect: {error.strerror}") from None
 

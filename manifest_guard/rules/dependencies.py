@@ -60,6 +60,9 @@ class _App:
     def read(self, path: str) -> bytes | None:
         return self.state.read(path) if path in self.bundle else None
 
+    def size(self, path: str) -> int | None:
+        return self.state.tree.size(join(self.state.app, path)) if path in self.bundle else None
+
 
 class _Installed:
     """What pip installs for the app beyond its declared distributions, and what Connect itself provides;
@@ -112,7 +115,7 @@ def check_dependencies(state: AppState, modules: AppModules) -> list[Proposal]:
         return [Proposal(Finding("MG301", manifest, manifest, line, message, subject=package))]
     if not package.endswith(REQUIREMENTS_SUFFIXES) or appmode not in CHECKED_MODES:
         return []  # pyproject.toml, uv.lock, environment.yml: not a pip requirements file
-    requirements = read_requirements(app.read, package)
+    requirements = read_requirements(app.read, package, size=app.size)
     if requirements is None:
         return []
     for problem in requirements.problems:
@@ -124,6 +127,8 @@ def check_dependencies(state: AppState, modules: AppModules) -> list[Proposal]:
             message = (f"{written!r} is a local path or file: URL; Connect builds the app on the server and cannot "
                        "install it")  # fmt: skip
             app.report("MG303", requirement.path, requirement.line, message, redact(requirement.text), Severity.ERROR)
+    if requirements.too_big:
+        return app.proposals  # MG302 says so; what it declares is unknown, so nothing is missing or unused
     if requirements.unresolved:
         state.warn(f"{app.shown(package)}: includes {redact(requirements.unresolved[0])}, which is not read; "
                    "MG304-MG307 skipped for this app")  # fmt: skip

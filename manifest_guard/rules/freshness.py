@@ -15,12 +15,12 @@ from manifest_guard.catalogue.appmodes import WRITE_MODES
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.documentation_files import documentation_kinds
 from manifest_guard.catalogue.findings import Finding
-from manifest_guard.engine.bundle import SUBMODULE_NOTE, keep_listed
+from manifest_guard.engine.bundle import SUBMODULE_NOTE, UNLISTABLE_ADVICE, UnlistableHandler, keep_listed
 from manifest_guard.engine.compute import AppRequest, app_file_checksums
 from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum
 from manifest_guard.engine.package_file import processed_requirements
 from manifest_guard.engine.safe_paths import unsafe_path_reason
-from manifest_guard.foundation.checksums import md5_of_bytes
+from manifest_guard.foundation.checksums import md5_of_bytes, md5_of_text
 from manifest_guard.foundation.errors import MalformedFile
 from manifest_guard.foundation.jsonpos import LoadedJson
 from manifest_guard.foundation.line_endings import OtherForm, to_crlf, to_lf
@@ -53,6 +53,7 @@ class AppState:
     is_new: Callable[[str], bool] | None = None  # None: no base to tell
     warn: Warn = field(default=lambda _message: None)
     on_escape: Callable[[str], None] | None = None  # receives tree paths of symlinks leaving the app
+    on_unlistable: UnlistableHandler = None  # receives app files whose names no files key may hold, and why
     base: Tree | None = None  # the tree "new" is measured against (HEAD for the index), for dependency diffs
     known_first_party: Sequence[str] = ()
     dev_files: Sequence[str] | None = None  # gitignore patterns of development files; None: the defaults
@@ -165,9 +166,13 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
     package_checksum = None
     accepted: dict[str, set[str]] = {}
     if package is not None and _file_kept(state, package):
-        raw = state.tree.read_bytes(join(state.app, package))
-        package_checksum = _processed_checksum(raw, state.tree.display(join(state.app, package)))
-        accepted[package] = {md5_of_bytes(raw)}
+        raw_checksum = state.tree.md5(join(state.app, package))  # of the blob: cached across runs in git
+        accepted[package] = {raw_checksum}
+        if listed.get(package) == raw_checksum:
+            package_checksum = raw_checksum  # fresh either way: no need to read and process a big file
+        else:
+            full = join(state.app, package)
+            package_checksum = _processed_checksum(state.tree.read_bytes(full), state.tree.display(full))
     request = AppRequest(
         mode="api",
         app=state.app,
@@ -175,6 +180,7 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
         extra_files=tuple(extras),
         ignored_by_git=state.ignored_by_git,
         on_symlink_escape=state.on_escape,
+        on_unlistable=state.on_unlistable,
     )
     # The notebook and single-notebook voila paths list extra files without a walk, and an extra file is
     # hashed raw: the package file goes in as the package file, so its processed checksum counts too.
@@ -205,7 +211,7 @@ def _processed_checksum(raw: bytes, display: str) -> str:
         processed = processed_requirements(raw, display)
     except MalformedFile:
         return md5_of_bytes(raw)
-    return md5_of_bytes(processed.encode("utf-8", "surrogateescape"))
+    return md5_of_text(processed)
 
 
 def _listed_checksums(state: AppState, paths: Sequence[str]) -> dict[str, str]:
@@ -298,7 +304,8 @@ def check_files(state: AppState) -> Freshness:
     form (a manifest written on Windows lists the CRLF checkout of files git stores with LF)."""
     listed = _listed(state.document)
     escapes: list[str] = []
-    state = dataclasses.replace(state, on_escape=escapes.append)
+    unlistable: dict[str, str] = {}
+    state = dataclasses.replace(state, on_escape=escapes.append, on_unlistable=unlistable.__setitem__)
     expected = _expected(state, listed)
     proposals: list[Proposal] = []
     manifest = state.display(state.manifest)
@@ -379,6 +386,7 @@ def check_files(state: AppState) -> Freshness:
             proposals.append(Proposal(unlisted_finding, AddFile(path, written[path])))
         else:  # `files` is a list (or malformed): fix cannot add an entry, but the file is still unlisted
             proposals.append(Proposal(dataclasses.replace(unlisted_finding, repairable=False)))
+    proposals.extend(_unlistable_files(state, unlistable, listed))
     return Freshness(proposals, list(expected.files), deployed)
 
 
@@ -398,6 +406,23 @@ def _documentation_left_out(state: AppState, expected: Mapping[str, str], listed
     return left_out
 
 
+def _unlistable_files(state: AppState, unlistable: Mapping[str, str], listed: Mapping[str, Any]) -> list[Proposal]:
+    """MG103 without a repair for a new file whose name no ``files`` key may hold (MG005 would reject
+    the key): ``fix`` cannot list it, so the author must rename or exclude it."""
+    proposals = []
+    manifest = state.display(state.manifest)
+    for path, reason in sorted(unlistable.items()):
+        full = join(state.app, path)
+        if path in listed or (state.is_new is not None and not state.is_new(full)):
+            continue  # listed: MG005 reports the key; at the base already: the author's choice, like MG103
+        severity = Severity.WARNING if state.is_new is None else Severity.ERROR
+        shown = state.display(full)
+        message = f"{shown}: new file that the manifest cannot list: the name {reason}; {UNLISTABLE_ADVICE}"
+        line = _line(state, "files")
+        proposals.append(Proposal(Finding("MG103", manifest, manifest, line, message, severity, subject=path)))
+    return proposals
+
+
 def _dependency_changes(state: AppState, path: str) -> str:
     """``; dependencies: pandas 2.2.1 -> 2.2.2, + polars`` against the base tree, when there is one."""
     if state.base is None or not path.endswith((".txt", ".in")):
@@ -412,8 +437,17 @@ def _dependency_changes(state: AppState, path: str) -> str:
 
         return read
 
-    old = read_requirements(reader(state.base), path)
-    new = read_requirements(reader(state.tree), path)
+    def sizer(tree: Tree) -> Callable[[str], int | None]:
+        def size(relative: str) -> int | None:
+            full = join(state.app, relative)
+            return tree.size(full) if tree.is_file(full) else None
+
+        return size
+
+    old = read_requirements(reader(state.base), path, size=sizer(state.base))
+    new = read_requirements(reader(state.tree), path, size=sizer(state.tree))
+    if old is None or new is None or old.too_big or new.too_big:
+        return ""
     changes = describe_changes(old, new) if old is not None and new is not None else ""
     return f"; dependencies: {changes}" if changes else ""
 
