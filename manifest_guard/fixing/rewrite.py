@@ -93,6 +93,8 @@ def _target_bytes(run: Run, outcome: ManifestOutcome, disk_path: str, stage: boo
         )
     if current == outcome.source_bytes:
         return current, outcome.fixed_bytes
+    if current == outcome.fixed_bytes:
+        return current, current
     if stage:
         raise Refusal(f"{shown}: not rewritten: it has unstaged edits; stage or discard them, then run again")
     try:
@@ -136,7 +138,13 @@ def _fix_one(run: Run, outcome: ManifestOutcome, stage: bool) -> bool:
     disk_path = run.workspace.on_disk(outcome.manifest)
     current, wanted = _target_bytes(run, outcome, disk_path, stage)
     if current == wanted:
-        return False
+        if current == outcome.source_bytes:
+            return False
+        if not stage:  # the work tree already holds the fix; only the index is stale
+            raise Refusal(f"{outcome.result.path}: already fixed in the work tree but not staged; "
+                          f"`git add {outcome.result.path}`")  # fmt: skip
+        _stage(run, outcome.manifest)
+        return True
     if stage and (lock := _index_lock(run)) is not None:
         raise Refusal(
             f"{outcome.result.path}: not rewritten: the index is locked ({lock} exists: another git process is "
@@ -218,6 +226,11 @@ def run_fix(args: argparse.Namespace, scope: HookScope | None) -> int:
     if changed and args.stage and not stage:
         console.error("partial commit (`git commit <paths>`): the manifests were rewritten but not staged; "
                       "add them to the paths and commit again")  # fmt: skip
+    elif changed and not stage and session.workspace.in_git and args.output_format == "text" and not args.quiet:
+        rewritten = [result.path for result in report.manifests if result.status == "fixed"]
+        again = " and commit again" if console.under_pre_commit() else ""
+        console.result(f"next: review the rewritten manifest{'s' if len(rewritten) > 1 else ''}, then "
+                       f"`git add {' '.join(rewritten)}`{again}")  # fmt: skip
     if report.errors:
         return 2
     if refused or report.failing() or (changed and not stage):

@@ -13,6 +13,7 @@ from typing import Any
 
 from manifest_guard.catalogue.appmodes import WRITE_MODES
 from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.exclusions import is_repository_tooling
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.bundle import keep_listed
 from manifest_guard.engine.compute import AppRequest, app_file_checksums
@@ -226,7 +227,7 @@ def check_files(state: AppState) -> Freshness:
     deployed = [path for path in expected.files if path in listed]
     if expected.walked and has_checksums:
         for path, fresh in expected.files.items():
-            if path in listed:
+            if path in listed or is_repository_tooling(state.app, path):
                 continue
             files_line = _line(state, "files")
             shown = state.display(join(state.app, path))
