@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from manifest_guard import __version__
 from manifest_guard.foundation import console
+from manifest_guard.foundation.arguments import Parser
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.git_environment import anchor_git_paths
 
@@ -38,24 +39,40 @@ def _fix() -> Command:
     return Command(fix.build_parser, fix.run)
 
 
+def _init() -> Command:
+    from manifest_guard.commands import init
+
+    return Command(init.build_parser, init.run)
+
+
+def _rule() -> Command:
+    from manifest_guard.commands import rule
+
+    return Command(rule.build_parser, rule.run)
+
+
 def _install() -> Command:
     from manifest_guard.commands import install
 
     return Command(install.build_parser, install.run)
 
 
-COMMANDS: dict[str, Callable[[], Command]] = {"check": _check, "fix": _fix, "install": _install, "write": _write}
+COMMANDS: dict[str, Callable[[], Command]] = {
+    "init": _init, "check": _check, "fix": _fix, "write": _write, "install": _install, "rule": _rule
+}  # fmt: skip
 SUMMARIES = {
+    "init": "set up a repository: write missing manifests, declare the apps, add the pre-commit hook",
     "check": "report manifests that no longer describe their app (never writes the repository)",
     "fix": "rewrite stale manifests with the minimum change",
     "install": "install a plain git pre-commit hook (without the pre-commit framework)",
+    "rule": "print a rule's documentation (MG101, checksum-mismatch), or list every rule",
     "write": "write manifest.json like `rsconnect write-manifest` (byte-identical)",
 }
 
 
 def _top_parser() -> argparse.ArgumentParser:
     listing = "\n".join(f"  {name:<8} {summary}" for name, summary in SUMMARIES.items())
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=console.PROGRAM,
         description="Keep Posit Connect's manifest.json true to the code it describes.",
         epilog=f"commands:\n{listing}\n\nRun `{console.PROGRAM} COMMAND --help` for a command's options.",

@@ -31,10 +31,11 @@ STAGES: list[tuple[str, ...]] = [
     ("manifest_guard.checking",),
     ("manifest_guard.reporters",),
     ("manifest_guard.fixing",),
+    ("manifest_guard.onboarding",),
     ("manifest_guard.commands",),
     ("manifest_guard.cli", "manifest_guard.__main__"),
 ]
-DATA_PACKAGES = {"manifest_guard.schemas"}  # JSON files only, never imported as code
+DATA_PACKAGES = {"manifest_guard.schemas", "manifest_guard.docs"}  # JSON files only, never imported as code
 
 
 def _all_modules() -> list[str]:

@@ -47,7 +47,7 @@ def test_mg304_fires_on_the_import_line_and_suggests_the_distribution(git_repo: 
     (finding,) = findings(git_repo, "--select", "MG304")
     assert (finding["path"], finding["line"], finding["subject"], finding["severity"]) == (
         f"{APP}/app.py", 2, "yaml", "warning")
-    assert finding["message"].startswith("`yaml` is imported")  # SPEC 7: the module first, in backticks
+    assert finding["message"].startswith("`yaml` is imported")  # the module first, in backticks
     assert finding["message"].endswith("declare pyyaml")
 
 

@@ -28,17 +28,18 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 
 def test_readme_run_command_works_after_a_fresh_install(tmp_path: Path) -> None:
-    """``pip install .`` into a new virtualenv, then the README's run command on a copy of the repo."""
+    """``pip install .`` into a new virtualenv, then the README's run command on a fresh clone-like copy:
+    it succeeds, rewrites every example's manifest byte for byte, and leaves the checkout clean."""
     checkout = tmp_path / "checkout"
     shutil.copytree(
         ROOT,
         checkout,
         ignore=shutil.ignore_patterns(".git", ".venv", "*.egg-info", "build", "__pycache__", ".*_cache"),
     )
-    for manifest in (checkout / "examples").glob("*/manifest.json"):
-        manifest.unlink()
     env = cli_environment({"PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != os.path.dirname(sys.executable))
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "checkout"]):
+        subprocess.run(["git", *command], cwd=checkout, env=env, check=True, capture_output=True)
     completed = subprocess.run(
         ["bash", "-c", readme_command("run-command")],
         cwd=checkout,
@@ -49,6 +50,8 @@ def test_readme_run_command_works_after_a_fresh_install(tmp_path: Path) -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    written = sorted(path.parent.name for path in (checkout / "examples").glob("*/manifest.json"))
-    assert written == sorted(path.name for path in (checkout / "examples").iterdir() if path.is_dir())
     assert "Traceback" not in completed.stderr
+    written = [line for line in completed.stdout.splitlines() if line.startswith("wrote examples/")]
+    assert len(written) == len([path for path in (checkout / "examples").iterdir() if path.is_dir()])
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=checkout, env=env, capture_output=True, text=True)
+    assert status.stdout == ""

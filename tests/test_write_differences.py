@@ -1,6 +1,6 @@
 """``manifest-guard write``: the deliberate differences from ``rsconnect write-manifest``.
 
-SPEC 1.1 lists where manifest-guard departs from rsconnect-python 1.32.0 on purpose (gitignore
+The README lists where manifest-guard departs from rsconnect-python 1.32.0 on purpose (gitignore
 ``-x``, ``.rscignore``, special files, git-ignored files, Posit's virtualenv names, ...) and the
 flags that pin the machine-describing values. Each test here builds a small app, runs the real
 CLI and checks the parsed ``manifest.json``.

@@ -21,3 +21,24 @@ TEMP_FILE_SUFFIX: Final = ".tmp"
 def is_own_temp_file(name: str) -> bool:
     """Whether a file name (not a path) is one of this tool's temporary files."""
     return name.startswith(TEMP_FILE_PREFIX) and name.endswith(TEMP_FILE_SUFFIX)
+
+
+# Files that configure the repository's tools, not the app: never required in a manifest (`write`
+# still lists them, as rsconnect-python does). Anywhere in an app:
+TOOLING_NAMES: Final = frozenset({".gitignore", ".gitattributes", ".rscignore", ".editorconfig"})
+# Only at the repository root (an app at the root sees them as its own top-level files):
+ROOT_TOOLING_NAMES: Final = frozenset(
+    {".pre-commit-config.yaml", ".pre-commit-hooks.yaml", ".gitlab-ci.yml", ".manifest-guard.toml"}
+)
+ROOT_TOOLING_DIRECTORIES: Final = frozenset({".github", ".gitlab"})
+
+
+def is_repository_tooling(app: str, path: str) -> bool:
+    """Whether ``path`` (relative to the app directory ``app``, which is repository-relative) configures
+    git, CI or linters rather than being part of the app."""
+    name = path.rpartition("/")[2]
+    if name in TOOLING_NAMES:
+        return True
+    in_repository = f"{app}/{path}" if app else path
+    top, _, rest = in_repository.partition("/")
+    return (not rest and top in ROOT_TOOLING_NAMES) or (bool(rest) and top in ROOT_TOOLING_DIRECTORIES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from manifest_guard.commands.options import add_common_options, scope_with_work
+from manifest_guard.foundation.arguments import Parser
 
 DESCRIPTION = """\
 Check that each Connect manifest.json still describes its app: schema, file list, checksums,
@@ -19,7 +20,7 @@ SOURCES = (
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
+    parser = Parser(prog=prog, description=DESCRIPTION)
     add_common_options(parser, SOURCES)
     return parser
 
@@ -42,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
         session.workspace.close()
     for app in session.missing:
         shown = session.workspace.display(join(app.path, MANIFEST))
-        console.error(f"{shown}: missing: the app is declared in the configuration; `manifest-guard fix` writes it")
+        console.error(
+            f"{shown}: missing: the app is declared in the configuration; `{console.fix_command()}` writes it"
+        )
         report.manifests.append(ManifestResult(shown, None, "missing"))
     render_report(report, args)
     code = exit_code(report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from manifest_guard.commands.options import add_common_options, scope_with_work
+from manifest_guard.foundation.arguments import Parser
 
 DESCRIPTION = """\
 Rewrite each stale Connect manifest.json in place with the minimum change (files entries,
@@ -16,7 +17,7 @@ SOURCES = "what to check: 'index' (staged content, the default in a git reposito
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
+    parser = Parser(prog=prog, description=DESCRIPTION)
     add_common_options(parser, SOURCES)
     parser.add_argument("--stage", action="store_true", help="git add the rewritten manifests (exit 0)")
     return parser

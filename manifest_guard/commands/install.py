@@ -11,6 +11,7 @@ from typing import Final
 
 from manifest_guard.engine.manifest import write_atomically
 from manifest_guard.foundation import console
+from manifest_guard.foundation.arguments import Parser
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.hook_scope import git_output, repository_root
 
@@ -24,7 +25,7 @@ write is never replaced without --force.
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
+    parser = Parser(prog=prog, description=DESCRIPTION)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="install `check --hook`: reject stale commits, never write")
     mode.add_argument(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from manifest_guard.catalogue.codes import matching_codes
+from manifest_guard.catalogue.codes import RULES, matching_codes
+from manifest_guard.foundation.arguments import did_you_mean
 from manifest_guard.repository.hook_scope import HookScope, hook_work
 
 OUTPUT_FORMATS = ("text", "json", "github", "sarif")
@@ -16,7 +17,8 @@ def _codes(value: str) -> list[str]:
     selectors = [part.strip().upper() for part in value.split(",") if part.strip()]
     for selector in selectors:
         if not matching_codes(selector):
-            raise argparse.ArgumentTypeError(f"{selector!r} matches no rule code (see the README's rule list)")
+            hint = did_you_mean(selector, RULES) or "; `manifest-guard rule` lists them"
+            raise argparse.ArgumentTypeError(f"{selector!r} matches no rule code{hint}")
     return selectors
 
 

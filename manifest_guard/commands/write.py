@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from manifest_guard.catalogue.appmodes import WRITE_MODES
 from manifest_guard.engine.compute import AppRequest, compute_manifest
 from manifest_guard.engine.environment import machine_info, normalise_python_version
 from manifest_guard.engine.manifest import EnvironmentOptions, dump_manifest, write_atomically
+from manifest_guard.engine.requires import outside_requires
 from manifest_guard.foundation import console
+from manifest_guard.foundation.arguments import Parser
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.gitignored import git_ignored_predicate
 from manifest_guard.repository.hook_scope import repository_root
@@ -27,7 +30,7 @@ or a notebook). Extra files must be inside the app directory; they are listed ev
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
+    parser = Parser(prog=prog, description=DESCRIPTION)
     parser.add_argument("mode", choices=sorted(WRITE_MODES), metavar="MODE", help="content type (see above)")
     parser.add_argument("directory", metavar="DIRECTORY", help="app directory, or the notebook file")
     parser.add_argument("extra_files", nargs="*", metavar="EXTRA_FILES", help="extra files to list")
@@ -186,6 +189,16 @@ def _write_generated_package_file(app_dir: str, name: str, contents: str) -> Non
     console.result(f"wrote {path}")
 
 
+def warn_outside_requires(data: dict[str, Any], shown: str, warn: Callable[[str], None]) -> None:
+    """The next ``check`` would report MG402: say so now, with the options that avoid it."""
+    version = data.get("python", {}).get("version")
+    requires = data.get("environment", {}).get("python", {}).get("requires")
+    if isinstance(version, str) and outside_requires(version, requires):
+        warn(f"{shown}: python.version {version} is outside environment.python.requires {requires!r} "
+             "(MG402); run with --python pointing at an interpreter that satisfies it, or pass "
+             "--python-version or --override-python-version")  # fmt: skip
+
+
 def run(args: argparse.Namespace) -> int:
     mode: str = args.mode
     app_dir, notebook = _locate(mode, args.directory)
@@ -226,6 +239,7 @@ def run(args: argparse.Namespace) -> int:
     # Inside a git work tree a submodule checkout is not this repository's content (Connect does not fetch it).
     tree = WorkTree(app_dir, display_root=app_dir, nested_repositories=repository_root(app_dir) is not None)
     computed = compute_manifest(tree, request, machine, console.warn)
+    warn_outside_requires(computed.data, manifest_path, console.warn)
     write_atomically(manifest_path, dump_manifest(computed.data))
     console.result(f"wrote {manifest_path} ({len(computed.data['files'])} files)")
     if computed.package.generated:

@@ -7,7 +7,9 @@ which pre-commit cannot see as a modification, so the run exits 1 unless ``--sta
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from manifest_guard.catalogue.exclusions import is_repository_tooling
 from manifest_guard.engine.compute import AppRequest, compute_manifest
 from manifest_guard.engine.environment import machine_info, normalise_python_version
 from manifest_guard.engine.manifest import dump_manifest
@@ -34,4 +36,13 @@ def first_manifest(workspace: Workspace, config: Config, app: AppConfig, warn: C
         ignored_by_git=workspace.ignored_predicate(app.path),
     )
     machine = machine_info(None, python_version, None, None)
-    return dump_manifest(compute_manifest(workspace.tree, request, machine, warn).data)
+    return dump_manifest(without_tooling(compute_manifest(workspace.tree, request, machine, warn).data, app.path))
+
+
+def without_tooling(data: dict[str, Any], app: str) -> dict[str, Any]:
+    """The manifest without the repository's tooling files: a first manifest that listed
+    ``.pre-commit-config.yaml`` would need updating on every edit of the hook configuration."""
+    files = data.get("files")
+    if isinstance(files, dict):
+        data["files"] = {path: entry for path, entry in files.items() if not is_repository_tooling(app, path)}
+    return data

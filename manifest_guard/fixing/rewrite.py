@@ -98,6 +98,8 @@ def _target_bytes(
         return current, outcome.fixed_bytes
     if current == to_crlf(outcome.source_bytes):  # a CRLF checkout of the same manifest: keep its endings
         return current, to_crlf(outcome.fixed_bytes)
+    if current in (outcome.fixed_bytes, to_crlf(outcome.fixed_bytes)):  # the work tree already holds the fix
+        return current, current
     if stage:
         raise Refusal(f"{shown}: not rewritten: it has unstaged edits; stage or discard them, then run again")
     try:
@@ -160,7 +162,13 @@ def _fix_one(run: Run, outcome: ManifestOutcome, stage: bool) -> bytes | None:
     disk_path = run.workspace.on_disk(written)
     current, wanted = _target_bytes(run, outcome, disk_path, stage, written)
     if current == wanted:
-        return None
+        if current in (outcome.source_bytes, to_crlf(outcome.source_bytes)):
+            return None
+        if not stage:  # the work tree already holds the fix; only the index is stale
+            raise Refusal(f"{outcome.result.path}: already fixed in the work tree but not staged; "
+                          f"`git add {outcome.result.path}`")  # fmt: skip
+        _stage(run, written)
+        return current
     if stage and (lock := _index_lock(run)) is not None:
         raise Refusal(
             f"{outcome.result.path}: not rewritten: the index is locked ({lock} exists: another git process is "
@@ -255,6 +263,11 @@ def run_fix(args: argparse.Namespace, scope: HookScope | None) -> int:
     if changed and args.stage and not stage:
         console.error("partial commit (`git commit <paths>`): the manifests were rewritten but not staged; "
                       "add them to the paths and commit again")  # fmt: skip
+    elif changed and not stage and session.workspace.in_git and args.output_format == "text" and not args.quiet:
+        rewritten = [result.path for result in report.manifests if result.status == "fixed"]
+        again = " and commit again" if console.under_pre_commit() else ""
+        console.result(f"next: review the rewritten manifest{'s' if len(rewritten) > 1 else ''}, then "
+                       f"`git add {' '.join(rewritten)}`{again}")  # fmt: skip
     if report.errors:
         return 2
     if refused or report.failing() or (changed and not stage):

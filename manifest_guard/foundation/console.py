@@ -119,3 +119,15 @@ def report_stream() -> Iterator[None]:
         sys.stdout = original
         with contextlib.suppress(OutputFailed):
             stream.flush()
+
+
+def under_pre_commit() -> bool:
+    """pre-commit sets PRE_COMMIT=1 for its hooks; manifest-guard may then not be on PATH at all."""
+    import os
+
+    return os.environ.get("PRE_COMMIT") == "1"
+
+
+def fix_command() -> str:
+    """How the user runs ``fix`` from where this run was started."""
+    return "pre-commit run manifest-guard --all-files" if under_pre_commit() else f"{PROGRAM} fix"

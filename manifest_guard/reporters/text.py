@@ -10,7 +10,7 @@ from typing import Final, TextIO
 
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding, ManifestResult, Report
-from manifest_guard.foundation.console import PROGRAM, one_line
+from manifest_guard.foundation.console import fix_command, one_line
 from manifest_guard.reporters import tally, utf8_safe
 
 RESET: Final = "\x1b[0m"
@@ -90,7 +90,7 @@ def summary_line(report: Report) -> str:
     if found:
         part = f"{', '.join(found)} in {counts.affected} of {plural(counts.total, 'manifest')}"
         if report.command == "check" and counts.fixable:
-            part += f" ({counts.fixable} fixable with `{PROGRAM} fix`)"
+            part += f" ({counts.fixable} fixable with `{fix_command()}`)"
         parts.append(part)
     elif not parts:
         if counts.total == 0:

@@ -97,9 +97,12 @@ def hook_work(hook: bool, source: str | None, changed_since: str | None, paths: 
     if not hook:
         return None
     if source not in (None, "index"):
-        raise UserError("--hook checks the index; --source cannot be combined with it")
-    if changed_since is not None or paths:
-        raise UserError("--hook chooses the apps itself; drop --changed-since and PATH")
+        raise UserError(f"--hook checks the index; drop --source {source}")
+    given = ([f"--changed-since {changed_since}"] if changed_since is not None else []) + [
+        f"PATH {' '.join(paths)}" for _ in paths[:1]
+    ]
+    if given:
+        raise UserError(f"--hook chooses the apps itself; drop {' and '.join(given)}")
     from manifest_guard.settings.config import find_config, load_config_file
 
     scope = hook_scope(os.getcwd())

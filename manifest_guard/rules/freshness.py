@@ -14,6 +14,7 @@ from typing import Any
 from manifest_guard.catalogue.appmodes import WRITE_MODES
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.documentation_files import documentation_kinds
+from manifest_guard.catalogue.exclusions import is_repository_tooling
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.bundle import SUBMODULE_NOTE, UNLISTABLE_ADVICE, UnlistableHandler, keep_listed
 from manifest_guard.engine.compute import AppRequest, app_file_checksums
@@ -335,7 +336,8 @@ def check_files(state: AppState) -> Freshness:
     mismatched = {path: listed[path] for path in stale if path in expected.files and has_checksums}
     converted = forms.matching({path: checksum for path, checksum in mismatched.items() if checksum is not None})
     stale = [path for path in stale if path not in converted]
-    unlisted = [path for path in expected.files if path not in listed] if expected.walked else []
+    unlisted = [path for path in expected.files if path not in listed and not is_repository_tooling(state.app, path)]
+    unlisted = unlisted if expected.walked else []
     unlisted = [path for path in unlisted if state.is_new is None or state.is_new(join(state.app, path))]
     left_out = _documentation_left_out(state, expected.files, listed) if unlisted else {}
     curated = {path: sorted(documentation_kinds(path) & left_out.keys()) for path in unlisted}

@@ -8,6 +8,7 @@ from typing import Any
 
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
+from manifest_guard.engine.requires import outside_requires
 from manifest_guard.foundation.jsonpos import LoadedJson
 
 _VERSION = re.compile(r"[0-9]+\.[0-9]+(\.[0-9]+)?")
@@ -32,15 +33,7 @@ def check_python_version(document: Mapping[str, Any], loaded: LoadedJson, manife
         message = f"python.version {version!r} is not X.Y or X.Y.Z; Connect matches it against installed Pythons"
         return [Finding("MG401", manifest, manifest, line, message, subject="python.version")]
     requires = _section(document, "environment", "python", "requires")
-    if not isinstance(requires, str) or not requires.strip():
-        return []
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    try:
-        specifiers = SpecifierSet(requires)
-    except InvalidSpecifier:
-        return []  # not PEP 440: Connect's own reading is unknown, so stay quiet
-    if specifiers.contains(version, prereleases=True):
+    if not outside_requires(version, requires):
         return []
     message = f"python.version {version!r} is outside environment.python.requires {requires!r}"
     line = loaded.line_of(("python", "version"))

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from manifest_guard.catalogue.appmodes import WRITE_MODES
 from manifest_guard.catalogue.codes import RULES, Severity, matching_codes
+from manifest_guard.foundation.arguments import did_you_mean
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.foundation.tomlfile import parse_toml
 
@@ -94,7 +95,7 @@ class _Reader:
             return None
         for selector in selectors:
             if not matching_codes(selector):
-                raise self.fail(key, f"{selector!r} matches no rule code")
+                raise self.fail(key, f"{selector!r} matches no rule code{did_you_mean(selector.upper(), RULES)}")
         return tuple(selector.strip().upper() for selector in selectors)
 
     def boolean(self, key: str) -> bool | None:
@@ -162,7 +163,7 @@ def _severity(value: Any, display: str) -> dict[str, Severity]:
     result = {}
     for code, level in value.items():
         if code.upper() not in RULES:
-            raise UserError(f"{display}: severity.{code}: not a rule code")
+            raise UserError(f"{display}: severity.{code}: not a rule code{did_you_mean(code.upper(), RULES)}")
         if level not in ("error", "warning", "off"):
             raise UserError(f"{display}: severity.{code}: must be \"error\", \"warning\" or \"off\"")
         result[code.upper()] = Severity(level)
