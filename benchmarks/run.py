@@ -1,8 +1,8 @@
-"""Reproduce the SPEC section 6 performance figures side by side with rsconnect-python and md5sum.
+"""Reproduce the performance figures side by side with rsconnect-python and md5sum.
 
 One run builds synthetic git repositories in a temporary directory, times manifest-guard on them,
 times the baselines on the same bytes, and prints a markdown table (stdout, ready to paste into
-the README) followed by the SPEC 6 targets with PASS/MISS.  Progress goes to stderr.
+the README) followed by the performance targets with PASS/MISS.  Progress goes to stderr.
 
 Scenarios (``--only NAME``, repeatable):
 
@@ -39,7 +39,7 @@ Timing: wall time with ``time.perf_counter`` around spawn and reap, best of ``--
 child is reaped with ``os.wait4``, whose rusage ``ru_maxrss`` (KiB on Linux) is the largest
 resident set of the child or of any descendant it waited for (git, the rsconnect environment
 probe, md5sum), exact per command; the table shows the largest over the samples, in MB (10^6
-bytes, the SPEC's unit).  The page cache cannot be dropped without root, so every run is
+bytes, the unit of the targets).  The page cache cannot be dropped without root, so every run is
 warm-cache: the files were just written and the baseline reads them before the first check.
 
 Exit codes 0 and 1 (findings) are accepted from ``check``; anything else is shown as an error and
@@ -48,8 +48,8 @@ makes this script exit 1.  Missed targets do not change the exit code.
 Usage (from the repository root, with the dev virtualenv; the manifest-guard and rsconnect
 executables next to ``sys.executable`` are used, rsconnect columns read "n/a" if it is absent)::
 
-    /work/venv-dev/bin/python benchmarks/run.py --quick           # smoke run, about a minute
-    /work/venv-dev/bin/python benchmarks/run.py --json bench.json # full run, needs ~2.2 GB in TMPDIR
+    .venv/bin/python benchmarks/run.py --quick           # smoke run, about a minute
+    .venv/bin/python benchmarks/run.py --json bench.json # full run, needs ~2.2 GB in TMPDIR
 """
 
 from __future__ import annotations
@@ -322,7 +322,7 @@ class Editor:
 
 
 def md5sum_cmd(app: Path) -> list[str]:
-    """The SPEC's baseline: md5sum over every file of the app."""
+    """The baseline: md5sum over every file of the app."""
     return ["sh", "-c", 'find "$1" -type f -print0 | xargs -0 md5sum > /dev/null', "sh", str(app)]
 
 
@@ -530,7 +530,7 @@ def time_target(row: Row | None, limit: float, scaled: str) -> tuple[str, str]:
 
 
 def targets(rows: list[Row], files: int, size_mb: int) -> str:
-    """The SPEC 6 targets next to the figures they are judged on."""
+    """The performance targets next to the figures they are judged on."""
     files_title, big_title = f"{files:,} files", f"{size_mb:,} MiB"
     files_scaled = "" if files == 10_000 else f" (scaled: {files_title})"
     big_scaled = "" if size_mb == 1024 else f" (scaled: {big_title})"
@@ -572,7 +572,7 @@ def targets(rows: list[Row], files: int, size_mb: int) -> str:
         )
     else:
         out.append(("peak memory < 100 MB", "not run", ""))
-    lines = ["| SPEC 6 target | measured | result |", "|---|---|---|"]
+    lines = ["| target | measured | result |", "|---|---|---|"]
     lines += [f"| {t} | {v} | {r} |" for t, v, r in out]
     return "\n".join(lines)
 
@@ -631,7 +631,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Options; --quick fills in only what was not given explicitly."""
     p = argparse.ArgumentParser(
         description="Time manifest-guard against rsconnect write-manifest and md5sum "
-        "(SPEC section 6) and print a markdown table."
+        "(the performance targets) and print a markdown table."
     )
     p.add_argument("--quick", action="store_true", help="smoke run: 64 MiB, 2,000 files, 40 apps, 1 run")
     p.add_argument("--runs", type=int, help="samples per figure, best is shown (default 3)")

@@ -63,8 +63,8 @@ Method
 
 Run with the project's dev interpreter (stdlib, pip and packaging)::
 
-    python scripts/generate_import_names.py --cache-dir /work/.cache/import-names-wheels
-    python scripts/generate_import_names.py --requires-only --cache-dir /work/.cache/import-names-wheels
+    python scripts/generate_import_names.py --cache-dir ~/.cache/import-names-wheels
+    python scripts/generate_import_names.py --requires-only --cache-dir ~/.cache/import-names-wheels
 
 ``--inspect WHEEL...`` prints what the analysis derives from local wheel files (used to review manual entries),
 and ``--dist NAME`` processes only the named distributions and prints them without writing the output.
