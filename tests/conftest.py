@@ -54,7 +54,8 @@ def cli_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
             "GIT_CONFIG_NOSYSTEM": "1",
         }
     )
-    for name in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "MANIFEST_GUARD_DEBUG"):
+    # PYTHONDONTWRITEBYTECODE would make every CLI run recompile the package, as no installed copy does
+    for name in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "MANIFEST_GUARD_DEBUG", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     if extra:
         env.update(extra)

@@ -87,7 +87,8 @@ def virtualenvs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     if not found:
         return {}
     wheel = build_wheel(tmp_path_factory.mktemp("wheel"))
-    cache = Path(request.config.cache.mkdir("python-versions"))
+    kept = request.config.cache  # None under -p no:cacheprovider: then built afresh for this run
+    cache = Path(kept.mkdir("python-versions")) if kept is not None else tmp_path_factory.mktemp("python-versions")
     with ThreadPoolExecutor(len(found)) as pool:
         futures = {version: pool.submit(virtualenv, found[version], cache / version, wheel) for version in found}
         return {version: future.result() for version, future in futures.items()}

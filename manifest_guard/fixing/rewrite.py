@@ -162,8 +162,8 @@ def _fix_one(run: Run, outcome: ManifestOutcome, stage: bool) -> bytes | None:
     disk_path = run.workspace.on_disk(written)
     current, wanted = _target_bytes(run, outcome, disk_path, stage, written)
     if current == wanted:
-        if current in (outcome.source_bytes, to_crlf(outcome.source_bytes)):
-            return None
+        if current in (outcome.source_bytes, to_crlf(outcome.source_bytes)) or run.workspace.source != INDEX:
+            return None  # nothing to write (on the work tree, another run wrote the same fix meanwhile)
         if not stage:  # the work tree already holds the fix; only the index is stale
             raise Refusal(f"{outcome.result.path}: already fixed in the work tree but not staged; "
                           f"`git add {outcome.result.path}`")  # fmt: skip
