@@ -49,6 +49,9 @@ import pytest
 
 from tests.conftest import run_manifest_guard
 
+# one worker runs this file: its expensive module/session fixtures are then built once
+pytestmark = pytest.mark.xdist_group("labelled-corpus")
+
 CORPUS = Path(__file__).parent / "dependency_corpus"
 APP = "app"
 MIN_APPS = 25

@@ -59,7 +59,8 @@ def test_every_option_is_documented(command: str) -> None:
         for option in action.option_strings:
             if option in ("-h", "--help"):
                 continue
-            assert re.search(rf"`{re.escape(option)}[ `\\]", COMMAND_DOCS), f"{command} {option} is not in docs/commands.md"
+            documented = re.search(rf"`{re.escape(option)}[ `\\]", COMMAND_DOCS)
+            assert documented, f"{command} {option} is not in docs/commands.md"
 
 
 def test_setup_cfg_lists_every_package() -> None:

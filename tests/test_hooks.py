@@ -17,6 +17,9 @@ import pytest
 from tests.conftest import CliResult, cli_environment, git, put, run_manifest_guard
 from tests.gitapp import APP, FLASK_APP, MANIFEST, check, check_json, commit_all, write_manifest
 
+# one worker runs this file: its expensive module/session fixtures are then built once
+pytestmark = pytest.mark.xdist_group("pre-commit-store")
+
 PROJECT = Path(__file__).resolve().parents[1]
 HELPERS = f"{APP}/helpers.py"
 DECLARED = '[[apps]]\npath = "apps/new"\nmode = "flask"\npython-version = "3.11.4"\n'

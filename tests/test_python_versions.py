@@ -26,6 +26,9 @@ import pytest
 from tests.conftest import cli_environment, git, put, run_manifest_guard
 from tests.gitapp import APP, FLASK_APP, MACHINE, MANIFEST, commit_all
 
+# one worker runs this file: its expensive module/session fixtures are then built once
+pytestmark = pytest.mark.xdist_group("python-versions")
+
 PROJECT = Path(__file__).resolve().parents[1]
 SUPPORTED = ("3.9", "3.10", "3.11", "3.12", "3.13")
 OTHERS = tuple(version for version in SUPPORTED if version != f"{sys.version_info[0]}.{sys.version_info[1]}")
