@@ -61,3 +61,33 @@ def test_documentation_kinds() -> None:
     assert documentation_kinds("docs/Contributing.rst") == {"CONTRIBUTING"}
     assert documentation_kinds("LICENCE.txt") == {"LICENSE"}
     assert documentation_kinds("readme_helpers.py") == frozenset() and documentation_kinds("app.py") == frozenset()
+
+
+def test_a_new_file_in_a_directory_the_manifest_leaves_out_is_a_warning(git_repo: Path) -> None:
+    """Front-end sources beside a listed build: src/ is left out on purpose, dist/ is listed."""
+    put(git_repo / APP, {"src/App.vue": "<template/>\n", "src/ui/Card.vue": "<template/>\n", "dist/app.js": "x\n"})
+    curated_app(git_repo, ("src/App.vue", "src/ui/Card.vue"))
+    put(git_repo / APP, {"src/ui/Badge.vue": "<template/>\n", "dist/chunk.js": "y\n", "lib/util.py": "Z = 1\n"})
+    git(git_repo, "add", "-A")
+    assert unlisted(git_repo) == (1, [("dist/chunk.js", "error"), ("lib/util.py", "error"),
+                                      ("src/ui/Badge.vue", "warning")])  # fmt: skip
+    assert run_main(["fix", "--stage"], git_repo).code == 0
+    files = json.loads((git_repo / MANIFEST).read_text())["files"]
+    assert "src/ui/Badge.vue" not in files and "dist/chunk.js" in files
+
+
+def test_files_left_out_of_a_manifest_added_in_the_same_change_are_warnings(git_repo: Path) -> None:
+    put(git_repo, {"README.md": "repo\n"})
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-q", "-m", "start")
+    put(git_repo / APP, DOCUMENTED)
+    assert run_main(["write", "-o", *MACHINE, "flask", APP], git_repo).code == 0
+    manifest = json.loads((git_repo / MANIFEST).read_text())
+    del manifest["files"]["data.csv"]
+    (git_repo / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    git(git_repo, "add", "-A")
+    assert unlisted(git_repo) == (0, [("data.csv", "warning")])
+    git(git_repo, "commit", "-q", "-m", "app")
+    put(git_repo / APP, {"more.csv": "m\n"})
+    git(git_repo, "add", "-A")
+    assert unlisted(git_repo) == (1, [("more.csv", "error")])

@@ -343,6 +343,10 @@ def check_files(state: AppState) -> Freshness:
     curated = {path: sorted(documentation_kinds(path) & left_out.keys()) for path in unlisted}
     curated = {path: kinds for path, kinds in curated.items() if kinds}
     unlisted = [path for path in unlisted if path not in curated]
+    left_out_dirs = _directories_left_out(state, expected.files, listed) if unlisted and state.is_new else {}
+    in_left_out = {path: directory for path in unlisted if (directory := _left_out_parent(path, left_out_dirs))}
+    new_manifest = bool(unlisted) and state.is_new is not None and state.is_new(state.manifest)
+    unlisted = [path for path in unlisted if path not in in_left_out]
     refreshed = [*(path for path in stale if path in expected.files), *(unlisted if has_checksums else [])]
     written = dict(expected.files)
     if refreshed and _writes_other_form(forms, converted, own):
@@ -370,6 +374,11 @@ def check_files(state: AppState) -> Freshness:
             message += _dependency_changes(state, path)
         proposals.append(Proposal(finding("MG101", path, message, line), SetChecksum(path, written[path])))
     deployed = [path for path in expected.files if path in listed]
+    for path, directory in in_left_out.items():  # a new file in a directory the manifest leaves out
+        shown = state.display(join(state.app, path))
+        message = (f"{shown}: new file in {directory}/, which the manifest leaves out (none of its "
+                   f"{left_out_dirs[directory]} committed files is listed); list it if the app reads it")  # fmt: skip
+        proposals.append(Proposal(finding("MG103", path, message, _line(state, "files"), Severity.WARNING)))
     for path, kinds in curated.items():  # a new file of a documentation kind the manifest leaves out
         shown = state.display(join(state.app, path))
         message = (f"{shown}: new file not listed in the manifest, like {left_out[kinds[0]]} (a {kinds[0]} file "
@@ -379,6 +388,9 @@ def check_files(state: AppState) -> Freshness:
         shown = state.display(join(state.app, path))
         if state.is_new is None:
             message = f"{shown}: not listed in the manifest (no base commit to tell whether it is new)"
+            unlisted_finding = finding("MG103", path, message, _line(state, "files"), Severity.WARNING)
+        elif new_manifest:  # the manifest is new too: what its author left out was chosen, not forgotten
+            message = f"{shown}: not listed in the manifest, which is new in this change"
             unlisted_finding = finding("MG103", path, message, _line(state, "files"), Severity.WARNING)
         else:
             message = f"{shown}: new file not listed in the manifest"
@@ -390,6 +402,31 @@ def check_files(state: AppState) -> Freshness:
             proposals.append(Proposal(dataclasses.replace(unlisted_finding, repairable=False)))
     proposals.extend(_unlistable_files(state, unlistable, listed))
     return Freshness(proposals, list(expected.files), deployed)
+
+
+def _directories_left_out(state: AppState, expected: Mapping[str, str], listed: Mapping[str, Any]) -> dict[str, int]:
+    """Directories (app-relative) that hold files committed at the base of which none is listed:
+    the manifest leaves them out on purpose (front-end sources beside a listed ``dist/``, notes),
+    directory -> how many such files."""
+    assert state.is_new is not None
+    committed: dict[str, int] = {}
+    has_listed: set[str] = set()
+    for path in expected:
+        parts = path.split("/")[:-1]
+        ancestors = ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
+        if path in listed:
+            has_listed.update(ancestors)
+        elif not state.is_new(join(state.app, path)):
+            for directory in ancestors:
+                committed[directory] = committed.get(directory, 0) + 1
+    return {directory: count for directory, count in committed.items() if directory not in has_listed}
+
+
+def _left_out_parent(path: str, left_out: Mapping[str, int]) -> str | None:
+    """The outermost directory of ``path`` that the manifest leaves out, if any."""
+    parts = path.split("/")[:-1]
+    ancestors = ("/".join(parts[: depth + 1]) for depth in range(len(parts)))
+    return next((directory for directory in ancestors if directory in left_out), None)
 
 
 def _documentation_left_out(state: AppState, expected: Mapping[str, str], listed: Mapping[str, Any]) -> dict[str, str]:
