@@ -10,10 +10,10 @@ line of a file wins, and nothing below an ignored directory can be re-included.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from manifest_guard.repository.git_environment import user_and_repository_files
 from manifest_guard.repository.trees import Tree, join
 
 if TYPE_CHECKING:
@@ -47,15 +47,8 @@ def exclude_digest(path: str) -> str:
 
 def repository_exclude_files(repo: Any) -> list[str]:
     """``core.excludesFile`` (or git's default one) and ``info/exclude`` of a GitPython repository,
-    lowest precedence first (read from git's configuration files, no subprocess)."""
-    try:
-        configured = os.path.expanduser(str(repo.config_reader().get_value("core", "excludesfile", "")))
-    except Exception:  # an unreadable configuration: git itself would report it
-        configured = ""
-    if not configured:
-        config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-        configured = os.path.join(config_home, "git", "ignore")
-    return [configured, os.path.join(str(repo.common_dir), "info", "exclude")]
+    lowest precedence first."""
+    return user_and_repository_files(repo, "excludesfile", "ignore", "exclude")
 
 
 class TreeIgnoreRules:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from manifest_guard.foundation.line_endings import Conversion
+from manifest_guard.repository.git_environment import user_and_repository_files
 from manifest_guard.repository.hook_scope import git_output
 
 ATTRIBUTES = ("text", "eol", "crlf")
@@ -79,12 +80,5 @@ def revision_conversions(root: str, commit: str, paths: Sequence[str]) -> dict[s
 
 def repository_attribute_files(repo: Any) -> list[str]:
     """``core.attributesFile`` (or git's default one) and ``info/attributes``: attribute files that
-    apply to every tree and live outside them (read from git's configuration, no subprocess)."""
-    try:
-        configured = os.path.expanduser(str(repo.config_reader().get_value("core", "attributesfile", "")))
-    except Exception:  # an unreadable configuration: git itself would report it
-        configured = ""
-    if not configured:
-        config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-        configured = os.path.join(config_home, "git", "attributes")
-    return [configured, os.path.join(str(repo.common_dir), "info", "attributes")]
+    apply to every tree and live outside them."""
+    return user_and_repository_files(repo, "attributesfile", "attributes", "attributes")
