@@ -19,3 +19,12 @@ WRITE_MODES: Final[dict[str, str]] = {
 }
 
 FRAMEWORK_MODES: Final[frozenset[str]] = frozenset(WRITE_MODES) - {"notebook", "voila"}
+
+# Content the R rsconnect package (or Quarto) writes: ``write`` does not produce it, ``check`` and ``fix``
+# keep its file set, R packages and entry documents in step with the tree.
+R_APP_APPMODES: Final[frozenset[str]] = frozenset({"shiny", "api"})  # R Shiny apps and Plumber APIs
+RMD_APPMODES: Final[frozenset[str]] = frozenset({"rmd-static", "rmd-shiny"})
+QUARTO_APPMODES: Final[frozenset[str]] = frozenset({"quarto-static", "quarto-shiny"})
+DOCUMENT_APPMODES: Final[frozenset[str]] = RMD_APPMODES | QUARTO_APPMODES  # metadata.primary_rmd names the document
+STATIC_APPMODE: Final = "static"
+R_CONTENT_APPMODES: Final[frozenset[str]] = R_APP_APPMODES | DOCUMENT_APPMODES | {STATIC_APPMODE}
