@@ -12,6 +12,7 @@ from typing import Final, Optional
 
 from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES, is_own_temp_file
 from manifest_guard.engine.ignore_patterns import IgnorePatterns
+from manifest_guard.engine.r_bundle import RFileSetRules
 from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.repository.trees import EntryKind, TargetKind, Tree, join, relative_to
@@ -53,6 +54,7 @@ class BundleRules:
     ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
     on_escape: EscapeHandler = None  # report escaping symlinks here instead of raising (check)
     on_unlistable: UnlistableHandler = None  # report names a manifest cannot hold here instead of warning (check)
+    r_content: bool = False  # R rsconnect's rules (every depth) instead of rsconnect-python's (top level)
 
 
 def _compile(patterns: Iterable[str], source: str | None = None) -> IgnorePatterns | None:
@@ -133,7 +135,7 @@ class RscignoreSpecs:
         return False
 
 
-def _walk_candidates(tree: Tree, app: str, rules: FileSetRules) -> list[tuple[str, EntryKind]]:
+def _walk_candidates(tree: Tree, app: str, rules: FileSetRules | RFileSetRules) -> list[tuple[str, EntryKind]]:
     candidates = []
     for entry in tree.walk(app, lambda directory: rules.prune(relative_to(directory, app))):
         path = relative_to(entry.path, app)
@@ -200,7 +202,11 @@ def bundle_files(tree: Tree, app: str, rules: BundleRules, warn: Warn) -> list[s
     Extra files are added whatever the excludes say; files git ignores are dropped from the
     walk, since Connect's git import will not have them.
     """
-    file_rules = FileSetRules(tree, app, rules)
+    file_rules: FileSetRules | RFileSetRules
+    if rules.r_content:
+        file_rules = RFileSetRules(tree, app, rules.package_file, _compile(rules.excludes))
+    else:
+        file_rules = FileSetRules(tree, app, rules)
     candidates = _walk_candidates(tree, app, file_rules)
     rscignore = RscignoreSpecs(tree, app, [path for path, kind in candidates if path.rpartition("/")[2] == RSCIGNORE])
     chosen: dict[str, EntryKind | None] = {}

@@ -61,6 +61,7 @@ class AppRequest:
     ignored_by_git: Callable[[str], bool] = field(default=lambda _path: False)
     on_symlink_escape: EscapeHandler = None  # check: report MG502 and go on; write: None raises
     on_unlistable: UnlistableHandler = None  # check: report the file; write: None warns
+    r_content: bool = False  # R, R Markdown, Quarto or static content: R rsconnect's file-set rules
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,7 @@ def app_file_checksums(
         paths = sorted(_readable_extras(tree, request, sorted({request.notebook, *extras}), warn))
     else:
         rules = BundleRules(package_name, request.excludes, extras, request.ignored_by_git, request.on_symlink_escape,
-                            request.on_unlistable)  # fmt: skip
+                            request.on_unlistable, request.r_content)  # fmt: skip
         paths = bundle_files(tree, app, rules, warn)
     return {**package, **checksums(tree, app, paths)}
 

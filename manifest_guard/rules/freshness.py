@@ -11,13 +11,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from manifest_guard.catalogue.appmodes import WRITE_MODES
+from manifest_guard.catalogue.appmodes import DOCUMENT_APPMODES, R_CONTENT_APPMODES, WRITE_MODES
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.documentation_files import documentation_kinds
 from manifest_guard.catalogue.exclusions import is_repository_tooling
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.bundle import SUBMODULE_NOTE, UNLISTABLE_ADVICE, UnlistableHandler, keep_listed
 from manifest_guard.engine.compute import AppRequest, app_file_checksums
+from manifest_guard.engine.document_content import DocumentContent, nested_app_of
 from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum
 from manifest_guard.engine.package_file import processed_requirements
 from manifest_guard.engine.safe_paths import unsafe_path_reason
@@ -195,8 +196,9 @@ def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
         request = dataclasses.replace(unwalked, mode="voila", notebook=str(entrypoint))
         checksums = app_file_checksums(state.tree, request, package, package_checksum, state.warn)
         return _Expected(checksums, accepted, False)
-    if appmode in WALKED_MODES:
-        request = dataclasses.replace(request, mode=WALKED_MODES[appmode])
+    if appmode in WALKED_MODES or appmode in R_CONTENT_APPMODES:
+        r_content = appmode in R_CONTENT_APPMODES
+        request = dataclasses.replace(request, mode=WALKED_MODES.get(appmode, "api"), r_content=r_content)
         return _Expected(app_file_checksums(state.tree, request, package, package_checksum, state.warn), accepted, True)
     files = _listed_checksums(state, extras)
     if package in files and package_checksum is not None:
@@ -339,6 +341,9 @@ def check_files(state: AppState) -> Freshness:
     unlisted = [path for path in expected.files if path not in listed and not is_repository_tooling(state.app, path)]
     unlisted = unlisted if expected.walked else []
     unlisted = [path for path in unlisted if state.is_new is None or state.is_new(join(state.app, path))]
+    unlisted = _not_other_content(state, unlisted)
+    separate = _separate_documents(state, unlisted)
+    unlisted = [path for path in unlisted if path not in separate]
     left_out = _documentation_left_out(state, expected.files, listed) if unlisted else {}
     curated = {path: sorted(documentation_kinds(path) & left_out.keys()) for path in unlisted}
     curated = {path: kinds for path, kinds in curated.items() if kinds}
@@ -379,6 +384,11 @@ def check_files(state: AppState) -> Freshness:
         message = (f"{shown}: new file in {directory}/, which the manifest leaves out (none of its "
                    f"{left_out_dirs[directory]} committed files is listed); list it if the app reads it")  # fmt: skip
         proposals.append(Proposal(finding("MG103", path, message, _line(state, "files"), Severity.WARNING)))
+    for path, primary in separate.items():  # another document beside a single-document manifest's own
+        shown = state.display(join(state.app, path))
+        message = (f"{shown}: new document not listed in the manifest, which deploys {primary}; list it if "
+                   f"{primary} includes it, or give it a manifest of its own")  # fmt: skip
+        proposals.append(Proposal(finding("MG103", path, message, _line(state, "files"), Severity.WARNING)))
     for path, kinds in curated.items():  # a new file of a documentation kind the manifest leaves out
         shown = state.display(join(state.app, path))
         message = (f"{shown}: new file not listed in the manifest, like {left_out[kinds[0]]} (a {kinds[0]} file "
@@ -402,6 +412,34 @@ def check_files(state: AppState) -> Freshness:
             proposals.append(Proposal(dataclasses.replace(unlisted_finding, repairable=False)))
     proposals.extend(_unlistable_files(state, unlistable, listed))
     return Freshness(proposals, list(expected.files), deployed)
+
+
+def _appmode(state: AppState) -> Any:
+    metadata = state.document.get("metadata")
+    return metadata.get("appmode") if isinstance(metadata, Mapping) else None
+
+
+def _not_other_content(state: AppState, unlisted: list[str]) -> list[str]:
+    """Leave out what is not this app's to list: files of a nested app (a directory with a manifest of its
+    own) and, for R Markdown and Quarto, what a local render writes (Connect renders on the server)."""
+    if not unlisted:
+        return unlisted
+    seen: dict[str, bool] = {}
+    kept = [path for path in unlisted if nested_app_of(state.tree, state.app, path, seen) is None]
+    if kept and _appmode(state) in DOCUMENT_APPMODES:
+        content = DocumentContent(state.tree, state.app, state.document)
+        kept = [path for path in kept if not content.is_render_output(path)]
+    return kept
+
+
+def _separate_documents(state: AppState, unlisted: list[str]) -> dict[str, str]:
+    """New documents beside the primary document of a single-document R Markdown or Quarto manifest
+    (path -> the primary document): most often separate content, so a warning rather than an error."""
+    if not unlisted or state.is_new is None or _appmode(state) not in DOCUMENT_APPMODES:
+        return {}
+    content = DocumentContent(state.tree, state.app, state.document)
+    primary = content.primary
+    return {path: primary for path in unlisted if primary is not None and content.is_separate_document(path)}
 
 
 def _directories_left_out(state: AppState, expected: Mapping[str, str], listed: Mapping[str, Any]) -> dict[str, int]:
