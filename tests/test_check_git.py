@@ -59,10 +59,12 @@ def test_old_unlisted_files_are_the_authors_choice(repo: Path) -> None:
     (repo / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     commit_all(repo, "curate")
     assert check(repo).code == 0
-    put(repo / APP, {"README.md": "# hello\n"})
+    put(repo / APP, {"README.md": "# hello\n", "routes.py": "R = 1\n"})
     git(repo, "add", "-A")
     code, report = check_json(repo)
-    assert code == 1 and codes(report) == [("MG103", "README.md")]
+    assert code == 1 and codes(report) == [("MG103", "README.md"), ("MG103", "routes.py")]
+    severities = {finding["subject"]: finding["severity"] for finding in report["findings"]}
+    assert severities == {"README.md": "warning", "routes.py": "error"}  # Connect never needs a README
 
 
 def test_without_a_base_unlisted_files_are_warnings(git_repo: Path) -> None:

@@ -233,3 +233,19 @@ def test_the_file_set_matches_r_rsconnect_where_its_rules_agree(git_repo: Path, 
     listed = sorted(json.loads((git_repo / MANIFEST).read_text())["files"])
     ours = sorted(set(listed) - {"renv.lock", "www/style.css"})
     assert ours == sorted(set(expected) - {"www/style.css"})
+
+
+def test_new_development_and_documentation_files_are_warnings(git_repo: Path) -> None:
+    """Seen in Posit's gallery: a CHANGELOG, Makefile, .Rbuildignore and testthat tests added beside a
+    Shiny app and kept out of its manifest on purpose."""
+    repo = r_repo(git_repo, "shiny")
+    stage(repo, {"CHANGELOG.md": "# 1.0\n", "Makefile": "test:\n\tRscript -e 1\n", ".Rbuildignore": "^x$\n",
+                 "tests/testthat/test_app.R": "test_that('x', {})\n", "LICENSE": "MIT\n",
+                 "R/module.R": "m <- 1\n"})  # fmt: skip
+    code, report = check(repo)
+    assert code == 1
+    assert found(report) == [("MG103", ".Rbuildignore", "warning"), ("MG103", "CHANGELOG.md", "warning"),
+                             ("MG103", "LICENSE", "warning"), ("MG103", "Makefile", "warning"),
+                             ("MG103", "R/module.R", "error"), ("MG103", "tests/testthat/test_app.R", "warning")]
+    run_main(["fix"], repo)
+    assert set(json.loads((repo / MANIFEST).read_text())["files"]) == {*APPS["shiny"], "R/module.R"}

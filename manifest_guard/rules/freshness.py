@@ -13,6 +13,7 @@ from typing import Any
 
 from manifest_guard.catalogue.appmodes import DOCUMENT_APPMODES, R_CONTENT_APPMODES, WRITE_MODES
 from manifest_guard.catalogue.codes import Severity
+from manifest_guard.catalogue.development_files import development_kind
 from manifest_guard.catalogue.documentation_files import documentation_kinds
 from manifest_guard.catalogue.exclusions import is_repository_tooling
 from manifest_guard.catalogue.findings import Finding
@@ -344,6 +345,8 @@ def check_files(state: AppState) -> Freshness:
     unlisted = _not_other_content(state, unlisted)
     separate = _separate_documents(state, unlisted)
     unlisted = [path for path in unlisted if path not in separate]
+    development = {path: kind for path in unlisted if (kind := development_kind(path))} if state.is_new else {}
+    unlisted = [path for path in unlisted if path not in development]
     left_out = _documentation_left_out(state, expected.files, listed) if unlisted else {}
     curated = {path: sorted(documentation_kinds(path) & left_out.keys()) for path in unlisted}
     curated = {path: kinds for path, kinds in curated.items() if kinds}
@@ -383,6 +386,11 @@ def check_files(state: AppState) -> Freshness:
         shown = state.display(join(state.app, path))
         message = (f"{shown}: new file in {directory}/, which the manifest leaves out (none of its "
                    f"{left_out_dirs[directory]} committed files is listed); list it if the app reads it")  # fmt: skip
+        proposals.append(Proposal(finding("MG103", path, message, _line(state, "files"), Severity.WARNING)))
+    for path, kind in development.items():  # a README, Makefile or test: Connect does not need it
+        shown = state.display(join(state.app, path))
+        message = (f"{shown}: new {kind} file not listed in the manifest; Connect does not need it unless the "
+                   "app reads it: list it if so")  # fmt: skip
         proposals.append(Proposal(finding("MG103", path, message, _line(state, "files"), Severity.WARNING)))
     for path, primary in separate.items():  # another document beside a single-document manifest's own
         shown = state.display(join(state.app, path))

@@ -1,0 +1,45 @@
+"""Files that serve the people and tools working on an app, not the deployed app: a new one that the
+manifest does not list is most often left out on purpose.
+
+Seen in real repositories that commit Connect manifests: a ``CHANGELOG.md``, ``Makefile``,
+``.Rbuildignore`` or ``tests/testthat/`` added beside an app and deliberately kept out of its manifest.
+Connect never needs them unless the app reads them, so ``check`` warns instead of failing, and ``fix``
+does not add them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pathspec
+
+# gitignore patterns, relative to the app directory.
+DEVELOPMENT_PATTERNS: Final = (
+    # build and task runners, containers
+    "Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", "Taskfile.yml", "Dockerfile", "*.Dockerfile",
+    ".dockerignore", "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
+    # tests and linters
+    "/tests/", "/test/", "/testthat/", "test_*.py", "*_test.py", "conftest.py", "pytest.ini", "tox.ini",
+    ".coveragerc", ".flake8", ".pylintrc", "ruff.toml", ".ruff.toml", "mypy.ini", ".lintr",
+    # R package and renv tooling
+    ".Rbuildignore", ".renvignore", ".Rprofile",
+    # editors
+    ".vscode/", ".idea/", "*.code-workspace",
+    # Posit's extension gallery reads these, not the content
+    "connect-extension.toml", "connect-extension.qmd", "connect-extension.json",
+)  # fmt: skip
+# Documentation that is never the app's own input (Markdown in general can be: Quarto renders it).
+DOCUMENTATION_NAMES: Final = frozenset(
+    {"README", "CHANGELOG", "CHANGES", "HISTORY", "NEWS", "CONTRIBUTING", "LICENSE", "LICENCE", "COPYING",
+     "NOTICE", "AUTHORS", "CODE_OF_CONDUCT", "SECURITY"}
+)  # fmt: skip
+_SPEC: Final = pathspec.GitIgnoreSpec.from_lines(DEVELOPMENT_PATTERNS)
+
+
+def development_kind(path: str) -> str | None:
+    """``"documentation"`` or ``"development"`` for such a file (app-relative path), else None."""
+    name = path.rpartition("/")[2]
+    stem = name.partition(".")[0].upper().replace("-", "_")
+    if stem in DOCUMENTATION_NAMES and (name == stem or name.lower().endswith((".md", ".txt", ".rst", ".markdown"))):
+        return "documentation"
+    return "development" if _SPEC.match_file(path) else None
