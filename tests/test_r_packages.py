@@ -173,6 +173,23 @@ def test_what_r_rsconnect_writes_differently_from_the_lockfile_is_not_a_differen
     assert only_finding(repo, "MG309")["message"].count(", ") == 0  # only "+ cli 1.8.0"
 
 
+def test_packages_rewritten_with_the_sessions_repository_or_a_subset_are_quiet(git_repo: Path) -> None:
+    repo = make_r_repo(git_repo)
+    stage_lock(repo, lockfile(dplyr="1.1.4", shiny="1.9.1"))
+    packages = r_packages(lockfile(shiny="1.9.1", httr=None))  # a snapshot of what the code uses
+    packages["shiny"]["Repository"] = "https://packagemanager.posit.co/cran/__linux__/jammy/latest"
+    write_json(repo / MANIFEST, manifest_for(repo, packages))
+    git(repo, "add", MANIFEST)
+    code, report = check_json(repo)
+    assert code == 0 and report["findings"] == []
+    packages["jsonlite"]["description"]["Version"] = "1.8.7"  # written from a library the lockfile is not
+    write_json(repo / MANIFEST, manifest_for(repo, packages))
+    git(repo, "add", MANIFEST)
+    message = only_finding(repo, "MG309")["message"]
+    assert message.startswith("renv.lock and packages disagree: ~ jsonlite 1.8.7 -> 1.8.8; packages were rewritten")
+    assert message.endswith("run `renv::restore()` (or `renv::snapshot()`), then `rsconnect::writeManifest()`")
+
+
 def test_a_disagreement_already_at_the_base_is_quiet_and_only_new_ones_are_reported(git_repo: Path) -> None:
     repo = make_r_repo(git_repo, requires=None)
     stage_lock(repo, lockfile(shiny="1.9.1", cran=PPM))
@@ -297,6 +314,7 @@ def test_a_new_r_version_in_renv_lock_is_a_platform_and_requires_warning(git_rep
 
 def test_a_requires_that_admits_the_lockfiles_r_is_quiet(git_repo: Path) -> None:
     repo = make_r_repo(git_repo, requires="~=4.3", platform="4.3.2")  # hand-written, wider than rsconnect's
+    assert r_findings(check_json(repo, "--source", "HEAD")[1]) == []  # platform a patch release from R 4.3.1
     stage_lock(repo, lockfile(r_version="4.3.2"))
     assert r_findings(check_json(repo)[1]) == []
 
