@@ -41,7 +41,17 @@ class SetEntrypoint:
     value: str
 
 
-Edit = Union[SetChecksum, DropFile, AddFile, SetRequires, SetEntrypoint]
+@dataclass(frozen=True)
+class SetPackages:
+    """R packages regenerated from renv.lock, and ``platform`` (its R version) when the manifest has one."""
+
+    value: Mapping[str, Any]
+    platform: str | None = None
+
+
+Edit = Union[SetChecksum, DropFile, AddFile, SetRequires, SetEntrypoint, SetPackages]
+# Where a manifest without ``packages`` gets it: after the last of these keys present.
+PACKAGES_AFTER = ("version", "locale", "platform", "metadata", "quarto", "python", "environment")
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,9 @@ def describe(edit: Edit) -> str:
         return f"{edit.path} added"
     if isinstance(edit, SetEntrypoint):
         return f"metadata.entrypoint set to {edit.value!r}"
+    if isinstance(edit, SetPackages):
+        platform = f", platform set to {edit.platform!r}" if edit.platform is not None else ""
+        return f"packages regenerated from renv.lock ({len(edit.value)} packages){platform}"
     return f"environment.python.requires set to {edit.value!r}"
 
 
@@ -123,4 +136,11 @@ def apply_edits(document: Mapping[str, Any], edits: Iterable[Edit], order: Seque
             result = _with_requires(result, edit.value)
         elif isinstance(edit, SetEntrypoint) and isinstance(result.get("metadata"), Mapping):
             result["metadata"] = {**result["metadata"], "entrypoint": edit.value}
+        elif isinstance(edit, SetPackages):
+            if "packages" in result:
+                result["packages"] = dict(edit.value)
+            else:
+                result = _insert_after(result, "packages", dict(edit.value), PACKAGES_AFTER)
+            if edit.platform is not None and "platform" in result:
+                result["platform"] = edit.platform
     return result
