@@ -249,3 +249,23 @@ def test_new_development_and_documentation_files_are_warnings(git_repo: Path) ->
                              ("MG103", "R/module.R", "error"), ("MG103", "tests/testthat/test_app.R", "warning")]
     run_main(["fix"], repo)
     assert set(json.loads((repo / MANIFEST).read_text())["files"]) == {*APPS["shiny"], "R/module.R"}
+
+
+def test_r_content_over_rsconnects_bundle_limits_is_a_warning(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MG504, with the 10,000-file limit lowered to 4 so the test stays small; Python content is never judged
+    by R's limits."""
+    monkeypatch.setattr("manifest_guard.rules.bundle_safety.MAX_BUNDLE_FILES", 4)
+    repo = r_repo(git_repo, "shiny")
+    assert check(repo)[1]["findings"] == []  # exactly 4 files
+    stage(repo, {"R/more.R": "m <- 1\n"})
+    code, report = check(repo)
+    assert code == 1 and found(report) == [("MG103", "R/more.R", "error"), ("MG504", "files", "warning")]
+    assert "5 files, over its 4-file limit" in report["findings"][-1]["message"]
+    monkeypatch.setattr("manifest_guard.rules.bundle_safety.MAX_BUNDLE_BYTES", 10)
+    uncached = run_main(["check", "--output-format", "json"], repo, env={"MANIFEST_GUARD_NO_CACHE": "1"})
+    assert "MiB, over its" in json.loads(uncached.stdout)["findings"][-1]["message"]
+
+
+def test_python_content_is_not_held_to_r_limits(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("manifest_guard.rules.bundle_safety.MAX_BUNDLE_FILES", 1)
+    assert check(repo)[1]["findings"] == []

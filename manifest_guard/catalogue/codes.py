@@ -71,6 +71,7 @@ RULES: Final[dict[str, Rule]] = {
         _rule("MG501", "secret-file", "error", False, "the bundle holds a likely secret"),
         _rule("MG502", "symlink-escape", "error", False, "a bundled symlink resolves outside the app directory"),
         _rule("MG503", "large-file", "warning", False, "a bundled file is over the size limit"),
+        _rule("MG504", "bundle-too-large", "warning", False, "R content over rsconnect's file-count or size limit"),
     )
 }  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""MG501 and MG503: what the bundle must not carry to the server.
+"""MG501, MG503 and MG504: what the bundle must not carry to the server.
 
 Both look only at the files the deploy will upload (the manifest's files after ``fix``), by name and
 size; a ``.pem`` or ``.key`` file is also read (at most 1 MiB) to tell a private key from a certificate.
@@ -7,11 +7,13 @@ size; a ``.pem`` or ``.key`` file is also read (at most 1 MiB) to tell a private
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from manifest_guard.catalogue.appmodes import R_CONTENT_APPMODES
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.edits import Proposal
+from manifest_guard.engine.r_bundle import MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES
 from manifest_guard.repository.trees import join
 from manifest_guard.rules.freshness import AppState
 
@@ -72,6 +74,8 @@ def check_bundle_safety(state: AppState, deployed: Iterable[str]) -> list[Propos
         line = state.loaded.line_of(("files", path))
         proposals.append(Proposal(Finding(code, manifest, manifest, line, message, severity, subject=path)))
 
+    deployed = list(deployed)
+    total = 0
     for path in deployed:
         shown = state.display(join(state.app, path))
         reason = secret_reason(state, path)
@@ -80,8 +84,30 @@ def check_bundle_safety(state: AppState, deployed: Iterable[str]) -> list[Propos
                        "exclude it (.rscignore or `exclude`), remove it from git and rotate what it held")  # fmt: skip
             report("MG501", path, message, Severity.ERROR)
         size = state.tree.size(join(state.app, path))
+        total += size
         if size > state.large_file_mb * MIB:
             message = (f"{shown}: {size / MIB:.1f} MB, over the {state.large_file_mb:g} MB limit (large-file-mb); "
                        "every deploy uploads it: exclude it and load it from storage, or raise the limit")  # fmt: skip
             report("MG503", path, message, Severity.WARNING)
+    proposals.extend(_r_bundle_limits(state, len(deployed), total))
     return proposals
+
+
+def _r_bundle_limits(state: AppState, count: int, total: int) -> list[Proposal]:
+    """MG504: R content over the R rsconnect package's limits, which ``writeManifest()`` refuses."""
+    metadata = state.document.get("metadata")
+    if not isinstance(metadata, Mapping) or metadata.get("appmode") not in R_CONTENT_APPMODES:
+        return []
+    over = []
+    if count > MAX_BUNDLE_FILES:
+        over.append(f"{count:,} files, over its {MAX_BUNDLE_FILES:,}-file limit")
+    if total > MAX_BUNDLE_BYTES:
+        over.append(f"{total / MIB:,.0f} MiB, over its {MAX_BUNDLE_BYTES // MIB:,} MiB limit")
+    if not over:
+        return []
+    manifest = state.display(state.manifest)
+    message = (f"{manifest}: the bundle holds {' and '.join(over)}: rsconnect::writeManifest() refuses it "
+               "(options rsconnect.max.bundle.files and rsconnect.max.bundle.size); exclude what the app does not "
+               "need with .rscignore")  # fmt: skip
+    line = state.loaded.line_of(("files",))
+    return [Proposal(Finding("MG504", manifest, manifest, line, message, Severity.WARNING, subject="files"))]
