@@ -42,6 +42,7 @@ QUARTO_SUFFIXES = (".qmd", ".rmd", ".rmarkdown", ".r", ".ipynb")
 PROJECT_DOCUMENT_SUFFIXES = (".qmd", ".rmd", ".rmarkdown", ".ipynb")  # rendered without a render list
 # Directories a Quarto project never renders from (environments and outputs), beside names starting "_" or ".".
 PROJECT_SKIPPED_DIRECTORIES = frozenset({"renv", "packrat", "rsconnect", "venv", "env", "node_modules", "site_libs"})
+BOUND_BY_NAME = (".ipynb", ".rmd", ".rmarkdown", ".py", ".jl")  # their engine needs no reading
 SHINY_RUNTIME_SHOWN = {"rmd-shiny": "runtime: shiny", "quarto-shiny": "server: shiny"}
 
 
@@ -337,14 +338,14 @@ def _engines(scene: _Scene) -> list[_Found]:
     shown = json.dumps(declared)
     found = []
     for document in _rendered(scene):
-        raw = scene.read(document)
+        raw = b"" if document.lower().endswith(BOUND_BY_NAME) else scene.read(document)
         if raw is None:
             continue
         binding = quarto_binding(document, raw)
         if binding.engine not in (KNITR, JUPYTER) or binding.engine in declared:
             continue
         needs = f"needs the {binding.engine} engine, but quarto.engines is {shown}"
-        advice = "Connect prepares only the engines the manifest lists; rewrite the manifest"
+        advice = "Connect sets up R (knitr) and Python (jupyter) as quarto.engines lists them; regenerate the manifest"
         if binding.line is not None:
             message = f"{document}:{binding.line}: {binding.reason} {needs}: {advice}"
             found.append(_Found("MG209", document, message, ("MG209", document, binding.engine),
