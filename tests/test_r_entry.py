@@ -369,3 +369,14 @@ def test_quarto_binding(path: str, text: str, engine: str, line: int | None) -> 
 def test_declares_shiny(values: dict[str, Any], shiny: bool) -> None:
     assert declares_shiny(values) is shiny
 
+
+
+def test_the_reader_without_pyyaml_answers_the_keys_the_rules_ask() -> None:
+    from manifest_guard.readers.documents import _plain_mapping
+
+    text = "title: 'A: B'\nruntime: shiny # comment\nformat:\n  html:\n    server: shiny\n  pdf: default\n"
+    text += "engine: knitr\n"
+    values = _plain_mapping(text)
+    assert values == {"title": "A: B", "runtime": "shiny", "format": {"html": {"server": "shiny"}, "pdf": "default"},
+                      "engine": "knitr"}  # fmt: skip
+    assert declares_shiny(values)
