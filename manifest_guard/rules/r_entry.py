@@ -14,13 +14,14 @@ from __future__ import annotations
 import fnmatch
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from manifest_guard.catalogue.appmodes import QUARTO_APPMODES, R_CONTENT_APPMODES, STATIC_APPMODE
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.edits import Proposal
+from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.readers.documents import (
     JUPYTER,
     KNITR,
@@ -68,15 +69,12 @@ class _Scene:
     app: str
     document: Mapping[str, Any]
     label: str
+    listed: set[str] = field(init=False)  # the safe keys of ``files``
 
     def __post_init__(self) -> None:
         files = self.document.get("files")
-        if isinstance(files, Mapping):
-            self.listed = {str(path) for path in files}
-        elif isinstance(files, list):
-            self.listed = {path for path in files if isinstance(path, str)}
-        else:
-            self.listed = set()
+        keys = files if isinstance(files, (Mapping, list)) else ()
+        self.listed = {path for path in keys if isinstance(path, str) and unsafe_path_reason(path) is None}
 
     def has(self, path: str) -> bool:
         return self.tree.is_file(join(self.app, path))
