@@ -33,10 +33,12 @@ APPS: dict[str, dict[str, str | bytes]] = {
     "api": {
         "plumber.R": "#* @get /echo\nfunction(msg = '') list(msg = msg)\n",
         "data/prices.csv": "day,price\n1,10\n",
+        "R/utils.R": "u <- 1\n",
     },
     "rmd-static": {
         "report.Rmd": "---\ntitle: Report\noutput: html_document\n---\n\n```{r}\nsummary(cars)\n```\n",
         "data.csv": "a,b\n1,2\n",
+        "logo.png": b"\x89PNG\r\n",
     },
     "quarto-r": {
         "report.qmd": "---\ntitle: Report\n---\n\n```{r}\nplot(cars)\n```\n",
@@ -46,6 +48,7 @@ APPS: dict[str, dict[str, str | bytes]] = {
         "report.qmd": "---\ntitle: Report\njupyter: python3\n---\n\n```{python}\nprint(1)\n```\n",
         "requirements.txt": "pandas==2.2.2\n",
         "prices.csv": "day,price\n1,10\n",
+        "helpers.py": "X = 1\n",
     },
     "quarto-project": {
         "_quarto.yml": "project:\n  type: website\n  output-dir: public\n",
@@ -68,6 +71,8 @@ APPMODES = {
     "quarto-project": "quarto-static",
     "static": "static",
 }
+ENTRY_DOCUMENTS = frozenset({"app.R", "plumber.R", "report.Rmd", "report.qmd", "_quarto.yml", "index.qmd",
+                             "index.html"})
 PRIMARY = {"rmd-static": "report.Rmd", "quarto-r": "report.qmd", "quarto-python": "report.qmd"}
 
 

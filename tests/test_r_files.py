@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import git, put
 from tests.inprocess import run_main
-from tests.rapps import APPS, make_r_app, md5
+from tests.rapps import APPS, ENTRY_DOCUMENTS, make_r_app, md5
 
 APP = "content/app"
 MANIFEST = f"{APP}/manifest.json"
@@ -58,7 +58,8 @@ def test_fresh_r_content_is_clean(git_repo: Path, kind: str) -> None:
 def test_new_changed_and_deleted_files_are_reported_and_fixed(git_repo: Path, kind: str) -> None:
     repo = r_repo(git_repo, kind)
     listed = sorted(set(APPS[kind]) - {"requirements.txt", "renv.lock"})
-    changed, deleted = listed[0], listed[-1]
+    changed, deleted = listed[0], sorted(set(listed) - ENTRY_DOCUMENTS)[-1]
+    assert changed != deleted
     stage(repo, {"R/new_module.R": "triple <- function(x) x * 3\n", changed: "changed\n"})
     git(repo, "rm", "-q", f"{APP}/{deleted}")
     code, report = check(repo)
@@ -187,8 +188,8 @@ def test_curated_r_manifests_follow_the_base(git_repo: Path) -> None:
     file is a warning, a new R file an error."""
     repo = r_repo(git_repo, "api", unlisted={"README.md": "# API\n", "CHANGELOG.md": "# 1.0\n"})
     assert check(repo)[1]["findings"] == []
-    stage(repo, {"NEWS.md": "# news\n", "R/utils.R": "u <- 1\n"})
-    assert found(check(repo)[1]) == [("MG103", "NEWS.md", "warning"), ("MG103", "R/utils.R", "error")]
+    stage(repo, {"NEWS.md": "# news\n", "R/extra.R": "u <- 1\n"})
+    assert found(check(repo)[1]) == [("MG103", "NEWS.md", "warning"), ("MG103", "R/extra.R", "error")]
 
 
 def test_without_a_base_unlisted_r_files_are_warnings(git_repo: Path) -> None:

@@ -164,6 +164,27 @@ SCHEMA_CASES = [
     pytest.param(
         lines(
             "{",
+            '  "version": 1,',
+            '  "platform": {"version": "4.4.0", "type": "R"},',  # 3: R writes the R version as a string
+            '  "metadata": {"appmode": "static", "primary_html": null}',
+            "}",
+        ),
+        [("MG002", 3)],
+        id="platform-an-object",
+    ),
+    pytest.param(
+        lines(
+            "{",
+            '  "metadata": {"appmode": "quarto-static", "primary_rmd": "index.qmd"},',
+            '  "quarto": {"version": "1.4.557", "engines": "knitr"}',  # 3
+            "}",
+        ),
+        [("MG002", 3)],
+        id="quarto-engines-a-string",
+    ),
+    pytest.param(
+        lines(
+            "{",
             '  "metadata": {"appmode": "static"},',
             '  "files": [',
             '    "index.html",',

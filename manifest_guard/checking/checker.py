@@ -23,6 +23,7 @@ from manifest_guard.rules.entrypoint import appmode_of, check_entrypoint, claims
 from manifest_guard.rules.freshness import AppState, check_files, python_version_of
 from manifest_guard.rules.python_requires import check_requires
 from manifest_guard.rules.python_version import check_python_version
+from manifest_guard.rules.r_entry import check_entry_documents
 from manifest_guard.rules.r_packages import check_r_packages
 from manifest_guard.settings.check_options import CheckOptions
 from manifest_guard.settings.selection import RuleSelection
@@ -87,7 +88,7 @@ def _rules(workspace: Workspace, manifest: str, state: AppState) -> tuple[list[P
     modules = AppModules(freshness.order, state.read, python_version_of(state.document))
     proposals = [*freshness.proposals, *check_requires(state), *check_entrypoint(state, modules),
                  *check_dependencies(state, modules), *check_bundle_safety(state, freshness.deployed),
-                 *check_r_packages(state)]  # fmt: skip
+                 *check_r_packages(state), *check_entry_documents(state)]  # fmt: skip
     proposals.extend(Proposal(finding) for finding in check_python_version(state.document, state.loaded, display))
     return proposals, freshness.order
 
