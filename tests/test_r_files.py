@@ -270,3 +270,34 @@ def test_r_content_over_rsconnects_bundle_limits_is_a_warning(git_repo: Path, mo
 def test_python_content_is_not_held_to_r_limits(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("manifest_guard.rules.bundle_safety.MAX_BUNDLE_FILES", 1)
     assert check(repo)[1]["findings"] == []
+
+
+def test_fix_repairs_an_r_app_in_one_pass_and_touches_nothing_else(git_repo: Path) -> None:
+    """A Shiny app whose packages were written from renv.lock: a version bump in the lockfile, a new module
+    and a deleted asset are all repaired by one `fix --stage`, and the manifest's other keys stay as they were."""
+    from manifest_guard.engine.r_packages import convert_lockfile
+    from tests.rapps import RENV_LOCK
+
+    make_r_app(git_repo, APP, "shiny")
+    manifest = json.loads((git_repo / MANIFEST).read_text())
+    manifest["packages"] = convert_lockfile(RENV_LOCK).packages
+    (git_repo / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    commit(git_repo)
+    assert check(git_repo)[1]["findings"] == []
+    bumped = json.loads(json.dumps(RENV_LOCK))
+    bumped["Packages"]["shiny"]["Version"] = "1.9.1"
+    stage(git_repo, {"renv.lock": json.dumps(bumped, indent=2) + "\n", "R/module.R": "m <- 1\n"})
+    git(git_repo, "rm", "-q", f"{APP}/www/style.css")
+    code, report = check(git_repo)
+    assert code == 1
+    assert found(report) == [("MG101", "renv.lock", "error"), ("MG102", "www/style.css", "error"),
+                             ("MG103", "R/module.R", "error"), ("MG309", "packages", "error")]  # fmt: skip
+    assert "~ shiny 1.8.0 -> 1.9.1" in next(f["message"] for f in report["findings"] if f["code"] == "MG309")
+    assert run_main(["fix", "--stage"], git_repo).code == 0
+    assert check(git_repo)[1]["findings"] == []
+    fixed = json.loads((git_repo / MANIFEST).read_text())
+    assert fixed["packages"] == convert_lockfile(bumped).packages
+    assert list(fixed) == list(manifest)
+    assert {key: value for key, value in fixed.items() if key not in ("files", "packages")} == {
+        key: value for key, value in manifest.items() if key not in ("files", "packages")}  # fmt: skip
+    assert set(fixed["files"]) == set(manifest["files"]) - {"www/style.css"} | {"R/module.R"}
