@@ -241,11 +241,12 @@ def test_new_development_and_documentation_files_are_warnings(git_repo: Path) ->
     Shiny app and kept out of its manifest on purpose."""
     repo = r_repo(git_repo, "shiny")
     stage(repo, {"CHANGELOG.md": "# 1.0\n", "Makefile": "test:\n\tRscript -e 1\n", ".Rbuildignore": "^x$\n",
-                 "tests/testthat/test_app.R": "test_that('x', {})\n", "LICENSE": "MIT\n",
+                 "tests/testthat/test_app.R": "test_that('x', {})\n", "LICENSE": "MIT\n", "DESCRIPTION": "Package: a\n",
                  "R/module.R": "m <- 1\n"})  # fmt: skip
     code, report = check(repo)
     assert code == 1
     assert found(report) == [("MG103", ".Rbuildignore", "warning"), ("MG103", "CHANGELOG.md", "warning"),
+                             ("MG103", "DESCRIPTION", "warning"),
                              ("MG103", "LICENSE", "warning"), ("MG103", "Makefile", "warning"),
                              ("MG103", "R/module.R", "error"), ("MG103", "tests/testthat/test_app.R", "warning")]
     run_main(["fix"], repo)

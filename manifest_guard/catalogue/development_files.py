@@ -21,8 +21,8 @@ DEVELOPMENT_PATTERNS: Final = (
     # tests and linters
     "/tests/", "/test/", "/testthat/", "test_*.py", "*_test.py", "conftest.py", "pytest.ini", "tox.ini",
     ".coveragerc", ".flake8", ".pylintrc", "ruff.toml", ".ruff.toml", "mypy.ini", ".lintr",
-    # R package and renv tooling
-    ".Rbuildignore", ".renvignore", ".Rprofile",
+    # R package and renv tooling (an app that is a package, like golem's, reads DESCRIPTION: it lists it)
+    ".Rbuildignore", ".renvignore", ".Rprofile", "/DESCRIPTION",
     # editors
     ".vscode/", ".idea/", "*.code-workspace",
     # Posit's extension gallery reads these, not the content
