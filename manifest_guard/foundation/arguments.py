@@ -11,12 +11,27 @@ _UNRECOGNIZED = re.compile(r"unrecognized arguments: (.+)$")
 _INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.+)\)$")
 
 
+_LOOK_ALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
+
+
 def closest(word: str, candidates: Iterable[str]) -> str | None:
-    """The nearest candidate to ``word``, when one is near enough to be a typo."""
+    """The nearest candidate to ``word``, when one is near enough to be a typo: a look-alike letter for a
+    digit (``MG1O1``) first, then the best similarity, ties going to the earlier candidate."""
     import difflib
 
-    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return found[0] if found else None
+    options = list(candidates)
+    look_alike = word.translate(_LOOK_ALIKES).upper()
+    exact = [option for option in options if option.upper() == look_alike]
+    if exact:
+        return exact[0]
+    best, best_score = None, 0.6
+    for option in options:
+        matcher = difflib.SequenceMatcher(None, word, option)
+        if matcher.real_quick_ratio() >= best_score and matcher.quick_ratio() >= best_score:
+            score = matcher.ratio()
+            if score > best_score or (best is None and score >= best_score):
+                best, best_score = option, score
+    return best
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
