@@ -138,7 +138,8 @@ def test_a_listed_file_that_r_would_exclude_stays_checked(git_repo: Path) -> Non
 def test_render_outputs_of_documents_are_not_required(git_repo: Path, kind: str) -> None:
     repo = r_repo(git_repo, kind)
     stage(repo, {"report.html": "<html></html>\n", "report_files/libs/jquery.js": "j\n",
-                 "report.pdf": b"%PDF-1.7", "_site/index.html": "<p></p>\n"})  # fmt: skip
+                 "report.pdf": b"%PDF-1.7", "_site/index.html": "<p></p>\n",
+                 "report_cache/html/chunk.rdb": b"\x00"})  # fmt: skip
     code, report = check(repo)
     assert (code, report["findings"]) == (0, [])
 

@@ -76,14 +76,15 @@ class DocumentContent:
         return stems
 
     def is_render_output(self, path: str) -> bool:
-        """A project's output directory, ``<stem>_files/`` beside ``<stem>.Rmd``, or ``<stem>.html``
-        (or another rendered format) beside its source."""
+        """A project's output directory, ``<stem>_files/`` or a knitr ``<stem>_cache/`` beside
+        ``<stem>.qmd``, or ``<stem>.html`` (or another rendered format) beside its source."""
         parts = path.split("/")
         if len(parts) > 1 and parts[0] in self._output_directories:
             return True
         for depth in range(len(parts) - 1):
-            stem = parts[depth].removesuffix("_files")
-            if stem != parts[depth] and stem.lower() in self._source_stems("/".join(parts[:depth])):
+            name = parts[depth]
+            stem = name.removesuffix("_files") if name.endswith("_files") else name.removesuffix("_cache")
+            if stem != name and stem.lower() in self._source_stems("/".join(parts[:depth])):
                 return True
         name = parts[-1]
         stem, dot, suffix = name.rpartition(".")
