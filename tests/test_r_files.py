@@ -243,15 +243,16 @@ def test_new_development_and_documentation_files_are_warnings(git_repo: Path) ->
     repo = r_repo(git_repo, "shiny")
     stage(repo, {"CHANGELOG.md": "# 1.0\n", "Makefile": "test:\n\tRscript -e 1\n", ".Rbuildignore": "^x$\n",
                  "tests/testthat/test_app.R": "test_that('x', {})\n", "LICENSE": "MIT\n", "DESCRIPTION": "Package: a\n",
-                 "R/module.R": "m <- 1\n"})  # fmt: skip
+                 "R/module.R": "m <- 1\n", "app.png": b"\x89PNG", "www/logo.png": b"\x89PNG"})  # fmt: skip
     code, report = check(repo)
     assert code == 1
     assert found(report) == [("MG103", ".Rbuildignore", "warning"), ("MG103", "CHANGELOG.md", "warning"),
                              ("MG103", "DESCRIPTION", "warning"),
                              ("MG103", "LICENSE", "warning"), ("MG103", "Makefile", "warning"),
-                             ("MG103", "R/module.R", "error"), ("MG103", "tests/testthat/test_app.R", "warning")]
+                             ("MG103", "R/module.R", "error"), ("MG103", "app.png", "warning"),
+                             ("MG103", "tests/testthat/test_app.R", "warning"), ("MG103", "www/logo.png", "error")]
     run_main(["fix"], repo)
-    assert set(json.loads((repo / MANIFEST).read_text())["files"]) == {*APPS["shiny"], "R/module.R"}
+    assert set(json.loads((repo / MANIFEST).read_text())["files"]) == {*APPS["shiny"], "R/module.R", "www/logo.png"}
 
 
 def test_r_content_over_rsconnects_bundle_limits_is_a_warning(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,9 +36,17 @@ DOCUMENTATION_NAMES: Final = frozenset(
 _SPEC: Final = pathspec.GitIgnoreSpec.from_lines(DEVELOPMENT_PATTERNS)
 
 
-def development_kind(path: str) -> str | None:
-    """``"documentation"`` or ``"development"`` for such a file (app-relative path), else None."""
+IMAGE_SUFFIXES: Final = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+def development_kind(path: str, app: str = "") -> str | None:
+    """``"documentation"``, ``"development"`` or ``"thumbnail"`` (an image at the top named after the app's
+    directory, as galleries show them) for such a file (app-relative path; ``app`` is the app's directory),
+    else None."""
     name = path.rpartition("/")[2]
+    app_name = app.rpartition("/")[2]
+    if app_name and name.lower().endswith(IMAGE_SUFFIXES) and name.rpartition(".")[0] == app_name:
+        return "thumbnail"
     stem = name.partition(".")[0].upper().replace("-", "_")
     if stem in DOCUMENTATION_NAMES and (name == stem or name.lower().endswith((".md", ".txt", ".rst", ".markdown"))):
         return "documentation"

@@ -345,7 +345,8 @@ def check_files(state: AppState) -> Freshness:
     unlisted = _not_other_content(state, unlisted)
     separate = _separate_documents(state, unlisted)
     unlisted = [path for path in unlisted if path not in separate]
-    development = {path: kind for path in unlisted if (kind := development_kind(path))} if state.is_new else {}
+    kind_of = {path: development_kind(path, state.app) for path in unlisted} if state.is_new else {}
+    development = {path: kind for path, kind in kind_of.items() if kind}
     unlisted = [path for path in unlisted if path not in development]
     left_out = _documentation_left_out(state, expected.files, listed) if unlisted else {}
     curated = {path: sorted(documentation_kinds(path) & left_out.keys()) for path in unlisted}
