@@ -14,8 +14,14 @@ import pytest
 from manifest_guard.engine.r_packages import convert_lockfile
 from manifest_guard.readers.renv_lock import InvalidLockfile, parse_renv_lock
 from manifest_guard.rules.r_packages import description_r_constraint
-from tests.conftest import git, put, run_manifest_guard
-from tests.gitapp import check_json, commit_all
+from tests.conftest import git, put
+from tests.gitapp import commit_all
+from tests.inprocess import run_main
+
+
+def check_json(repo: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    result = run_main(["check", "--output-format", "json", *args], repo)
+    return result.code, json.loads(result.stdout)
 
 APP = "apps/explorer"
 MANIFEST = f"{APP}/manifest.json"
@@ -351,7 +357,7 @@ def test_fix_regenerates_packages_written_from_the_lockfile(git_repo: Path) -> N
     finding = r_findings(report, "MG309")[0]
     assert finding["fixable"] is True and "writeManifest" not in finding["message"]
     before = (repo / MANIFEST).read_text()
-    result = run_manifest_guard(["fix"], repo)
+    result = run_main(["fix"], repo)
     assert result.code == 1
     assert "packages regenerated from renv.lock (4 packages), platform set to '4.3.2'" in result.stdout
     fixed = json.loads((repo / MANIFEST).read_text())
@@ -365,7 +371,7 @@ def test_fix_leaves_r_rsconnect_packages_alone(git_repo: Path) -> None:
     repo = make_r_repo(git_repo)
     stage_lock(repo, lockfile(shiny="1.9.1"))
     before = json.loads((repo / MANIFEST).read_text())
-    result = run_manifest_guard(["fix"], repo)
+    result = run_main(["fix"], repo)
     after = json.loads((repo / MANIFEST).read_text())
     assert after["packages"] == before["packages"] and after["platform"] == before["platform"]
     assert after["files"]["renv.lock"] != before["files"]["renv.lock"]  # the checksum is fix's to refresh
