@@ -59,12 +59,29 @@ def build_wheel(out: Path) -> Path:
     return next(out.glob("manifest_guard-*.whl"))
 
 
+def source_digest() -> str:
+    """The package's content as a wheel carries it: the code, its data, the schema, the rule docs, the metadata."""
+    digest = hashlib.sha256()
+    files = [*sorted((PROJECT / "manifest_guard").rglob("*")), *sorted((PROJECT / "schemas").rglob("*")),
+             PROJECT / "docs" / "rules.md", PROJECT / "setup.cfg", PROJECT / "pyproject.toml"]  # fmt: skip
+    for path in files:
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(PROJECT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def virtualenv(interpreter: str, home: Path, wheel: Path) -> Path:
     """A virtualenv at ``home`` with the runtime dependencies (kept while the interpreter and the list are
-    the same) and this wheel (always reinstalled)."""
+    the same) and this wheel (reinstalled when the package's content changed). A second setup in the same
+    run (pytest sets module fixtures up again when a worker comes back to this file) then changes nothing
+    under a test that may still be running a hook."""
     requirements = runtime_requirements()
     stamp = hashlib.sha256(json.dumps([interpreter, requirements]).encode()).hexdigest()
     python = home / "bin" / "python"
+    package_stamp = home / "package-stamp"
+    if (home / "stamp").is_file() and (home / "stamp").read_text() == stamp and package_stamp.is_file() \
+            and package_stamp.read_text() == source_digest():  # fmt: skip
+        return python
     if not (home / "stamp").is_file() or (home / "stamp").read_text() != stamp:
         shutil.rmtree(home, ignore_errors=True)
         created = call([interpreter, "-m", "venv", "--without-pip", str(home)], PROJECT)
@@ -73,10 +90,12 @@ def virtualenv(interpreter: str, home: Path, wheel: Path) -> Path:
         installed = call([*pip, *requirements, str(wheel)], PROJECT)
         assert installed.returncode == 0, installed.stderr
         (home / "stamp").write_text(stamp)
+        package_stamp.write_text(source_digest())
         return python
     pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--force-reinstall"]
     installed = call([*pip, str(wheel)], PROJECT)
     assert installed.returncode == 0, installed.stderr
+    package_stamp.write_text(source_digest())
     return python
 
 
