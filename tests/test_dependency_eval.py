@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_manifest_guard
+from tests.inprocess import run_main
 
 # one worker runs this file: its expensive module/session fixtures are then built once
 pytestmark = pytest.mark.xdist_group("labelled-corpus")
@@ -188,11 +188,11 @@ def write_command(app: LabelledApp) -> list[str]:
 def run_app(app: LabelledApp, workdir: Path) -> AppRun:
     run = AppRun(app)
     shutil.copytree(app.directory, workdir / APP, ignore=COPY_IGNORE)
-    written = run_manifest_guard(write_command(app), workdir)
+    written = run_main(write_command(app), workdir)
     if written.code != 0:
         run.problems.append(f"write exited {written.code}: {written.stderr.strip()}")
         return run
-    checked = run_manifest_guard(["check", "--select", "MG304,MG305,MG307", "--output-format", "json", APP], workdir)
+    checked = run_main(["check", "--select", "MG304,MG305,MG307", "--output-format", "json", APP], workdir)
     try:
         report = json.loads(checked.stdout)
     except ValueError:
