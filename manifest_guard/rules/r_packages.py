@@ -182,8 +182,8 @@ def _certain_edit(state: AppState, lock: RenvLock, base: _Side | None) -> SetPac
     before, now = convert_lockfile(base.lock.raw), convert_lockfile(lock.raw)
     if not (before.complete and now.complete) or before.packages != packages_of(base.document):
         return None
-    platform = lock.r_version if "platform" in state.document else None
-    return SetPackages(now.packages, platform)
+    changed = "platform" in state.document and lock.r_version != state.document.get("platform")
+    return SetPackages(now.packages, lock.r_version if changed else None)
 
 
 # Differences that say nothing once packages were rewritten (or without a base to tell): R rsconnect takes
