@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 WRITE_MODES: Final[dict[str, str]] = {
     "api": "python-api",
@@ -28,3 +29,10 @@ QUARTO_APPMODES: Final[frozenset[str]] = frozenset({"quarto-static", "quarto-shi
 DOCUMENT_APPMODES: Final[frozenset[str]] = RMD_APPMODES | QUARTO_APPMODES  # metadata.primary_rmd names the document
 STATIC_APPMODE: Final = "static"
 R_CONTENT_APPMODES: Final[frozenset[str]] = R_APP_APPMODES | DOCUMENT_APPMODES | {STATIC_APPMODE}
+
+
+def appmode_of(document: Mapping[str, Any]) -> str | None:
+    """A manifest's ``metadata.appmode``, when it is a string."""
+    metadata = document.get("metadata")
+    appmode = metadata.get("appmode") if isinstance(metadata, Mapping) else None
+    return appmode if isinstance(appmode, str) else None

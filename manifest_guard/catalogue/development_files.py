@@ -13,6 +13,8 @@ from typing import Final
 
 import pathspec
 
+from manifest_guard.catalogue.documentation_files import named_kind
+
 # gitignore patterns, relative to the app directory.
 DEVELOPMENT_PATTERNS: Final = (
     # build and task runners, containers
@@ -28,11 +30,9 @@ DEVELOPMENT_PATTERNS: Final = (
     # Posit's extension gallery reads these, not the content
     "connect-extension.toml", "connect-extension.qmd", "connect-extension.json",
 )  # fmt: skip
-# Documentation that is never the app's own input (Markdown in general can be: Quarto renders it).
-DOCUMENTATION_NAMES: Final = frozenset(
-    {"README", "CHANGELOG", "CHANGES", "HISTORY", "NEWS", "CONTRIBUTING", "LICENSE", "LICENCE", "COPYING",
-     "NOTICE", "AUTHORS", "CODE_OF_CONDUCT", "SECURITY"}
-)  # fmt: skip
+# Named documentation (README, CHANGELOG, ...: ``documentation_files``) in these forms is never the app's
+# own input; Markdown in general can be (Quarto renders it).
+DOCUMENTATION_SUFFIXES: Final = (".md", ".txt", ".rst", ".markdown")
 _SPEC: Final = pathspec.GitIgnoreSpec.from_lines(DEVELOPMENT_PATTERNS)
 
 
@@ -47,7 +47,7 @@ def development_kind(path: str, app: str = "") -> str | None:
     app_name = app.rpartition("/")[2]
     if app_name and name.lower().endswith(IMAGE_SUFFIXES) and name.rpartition(".")[0] == app_name:
         return "thumbnail"
-    stem = name.partition(".")[0].upper().replace("-", "_")
-    if stem in DOCUMENTATION_NAMES and (name == stem or name.lower().endswith((".md", ".txt", ".rst", ".markdown"))):
+    bare = "." not in name and name == name.upper().replace("-", "_")  # LICENSE, NOTICE
+    if named_kind(name) and (bare or name.lower().endswith(DOCUMENTATION_SUFFIXES)):
         return "documentation"
     return "development" if _SPEC.match_file(path) else None

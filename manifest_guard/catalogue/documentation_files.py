@@ -12,15 +12,21 @@ _NAMED: Final = {
     "README": "README", "CHANGELOG": "CHANGELOG", "CHANGES": "CHANGELOG", "HISTORY": "CHANGELOG",
     "NEWS": "CHANGELOG", "CONTRIBUTING": "CONTRIBUTING", "LICENSE": "LICENSE", "LICENCE": "LICENSE",
     "COPYING": "LICENSE", "NOTICE": "LICENSE", "AUTHORS": "AUTHORS", "CODE_OF_CONDUCT": "CONTRIBUTING",
+    "SECURITY": "SECURITY",
 }  # fmt: skip
 _MARKDOWN: Final = (".md", ".markdown")
+
+
+def named_kind(name: str) -> str | None:
+    """README, CHANGELOG, LICENSE, ... for a file name (not a path) named as such, whatever its extension."""
+    return _NAMED.get(name.partition(".")[0].upper().replace("-", "_"))
 
 
 def documentation_kinds(path: str) -> frozenset[str]:
     """The documentation kinds of a file (``README.md``: README and Markdown); empty for anything else."""
     name = path.rpartition("/")[2]
-    stem = name.partition(".")[0].upper().replace("-", "_")
-    kinds = {_NAMED[stem]} if stem in _NAMED else set()
+    named = named_kind(name)
+    kinds = {named} if named else set()
     if name.lower().endswith(_MARKDOWN):
         kinds.add("Markdown")
     return frozenset(kinds)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from manifest_guard.catalogue.appmodes import appmode_of
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding, ManifestResult, ManifestStatus
 from manifest_guard.engine.edits import Edit, Proposal, apply_edits
@@ -19,7 +20,7 @@ from manifest_guard.repository.workspace import Workspace
 from manifest_guard.rules.bundle_safety import check_bundle_safety
 from manifest_guard.rules.dependencies import check_dependencies
 from manifest_guard.rules.document import check_document
-from manifest_guard.rules.entrypoint import appmode_of, check_entrypoint, claims
+from manifest_guard.rules.entrypoint import check_entrypoint, claims
 from manifest_guard.rules.freshness import AppState, check_files, python_version_of
 from manifest_guard.rules.python_requires import check_requires
 from manifest_guard.rules.python_version import check_python_version

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Final, Optional
 
 from manifest_guard.catalogue.exclusions import IGNORED_TOP_LEVEL, VIRTUALENV_NAMES, is_own_temp_file
-from manifest_guard.engine.ignore_patterns import IgnorePatterns
+from manifest_guard.engine.ignore_patterns import Exclusions, IgnorePatterns
 from manifest_guard.engine.r_bundle import RFileSetRules
 from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.foundation.errors import UserError
@@ -79,8 +79,8 @@ def top_level_virtualenvs(tree: Tree, app: str) -> set[str]:
     return found
 
 
-class FileSetRules:
-    """The exclusion decision for one app, compiled once and asked per path."""
+class FileSetRules(Exclusions):
+    """rsconnect-python's exclusion decision for one app, compiled once and asked per path."""
 
     def __init__(self, tree: Tree, app: str, rules: BundleRules) -> None:
         self._top_level = set(IGNORED_TOP_LEVEL) | top_level_virtualenvs(tree, app)
@@ -89,7 +89,7 @@ class FileSetRules:
         self._exact = {"manifest.json"}
         if rules.package_file:
             self._exact.add(rules.package_file)
-        self._user = _compile(rules.excludes)
+        super().__init__(_compile(rules.excludes))
 
     def excluded_by_default(self, path: str) -> bool:
         """rsconnect-python's fixed exclusions (top-level names, manifest, package file, config), and
@@ -99,12 +99,6 @@ class FileSetRules:
         if is_own_temp_file(path.rpartition("/")[2]):
             return True
         return any(path == exact or path.startswith(exact + "/") for exact in self._exact)
-
-    def excluded_by_user(self, path: str, is_dir: bool = False) -> bool:
-        return self._user is not None and self._user.matches(path + "/" if is_dir else path)
-
-    def prune(self, directory: str) -> bool:
-        return self.excluded_by_default(directory) or self.excluded_by_user(directory, is_dir=True)
 
 
 class RscignoreSpecs:
@@ -135,7 +129,7 @@ class RscignoreSpecs:
         return False
 
 
-def _walk_candidates(tree: Tree, app: str, rules: FileSetRules | RFileSetRules) -> list[tuple[str, EntryKind]]:
+def _walk_candidates(tree: Tree, app: str, rules: Exclusions) -> list[tuple[str, EntryKind]]:
     candidates = []
     for entry in tree.walk(app, lambda directory: rules.prune(relative_to(directory, app))):
         path = relative_to(entry.path, app)
@@ -202,7 +196,7 @@ def bundle_files(tree: Tree, app: str, rules: BundleRules, warn: Warn) -> list[s
     Extra files are added whatever the excludes say; files git ignores are dropped from the
     walk, since Connect's git import will not have them.
     """
-    file_rules: FileSetRules | RFileSetRules
+    file_rules: Exclusions
     if rules.r_content:
         file_rules = RFileSetRules(tree, app, rules.package_file, _compile(rules.excludes))
     else:

@@ -101,3 +101,20 @@ class IgnorePatterns:
 
     def matches(self, path: str) -> bool:
         return bool(self.check(path))
+
+
+class Exclusions:
+    """One app's exclusion decision: fixed rules (``excluded_by_default``, given by each bundle flavour)
+    and the user's ``exclude`` patterns, asked per app-relative path; the walk prunes excluded directories."""
+
+    def __init__(self, excludes: IgnorePatterns | None) -> None:
+        self._user = excludes
+
+    def excluded_by_default(self, path: str) -> bool:
+        raise NotImplementedError
+
+    def excluded_by_user(self, path: str, is_dir: bool = False) -> bool:
+        return self._user is not None and self._user.matches(path + "/" if is_dir else path)
+
+    def prune(self, directory: str) -> bool:
+        return self.excluded_by_default(directory) or self.excluded_by_user(directory, is_dir=True)

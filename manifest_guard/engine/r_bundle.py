@@ -21,7 +21,7 @@ import re
 from typing import Final
 
 from manifest_guard.catalogue.exclusions import is_own_temp_file
-from manifest_guard.engine.ignore_patterns import IgnorePatterns
+from manifest_guard.engine.ignore_patterns import Exclusions, IgnorePatterns
 from manifest_guard.repository.trees import Tree, join
 
 R_IGNORED_NAMES: Final = frozenset(
@@ -34,17 +34,17 @@ MAX_BUNDLE_BYTES: Final = 3000 * 1024**2
 _KNITR_CACHE: Final = re.compile(r"^(.+)_cache$")
 
 
-class RFileSetRules:
+class RFileSetRules(Exclusions):
     """R rsconnect's exclusion decision for one app, asked per app-relative path.
 
     Each directory's answers are computed once: the knitr-cache and Python-environment tests look at
     a name's siblings and contents in the tree."""
 
     def __init__(self, tree: Tree, app: str, package_file: str | None, excludes: IgnorePatterns | None) -> None:
+        super().__init__(excludes)
         self._tree = tree
         self._app = app
         self._package_file = package_file
-        self._user = excludes
         self._dropped: dict[str, bool] = {}  # app-relative path of a directory entry -> dropped by R's rules
         self._lower_names: dict[str, set[str]] = {}
 
@@ -88,9 +88,3 @@ class RFileSetRules:
         if is_own_temp_file(parts[-1]) or path == self._package_file:
             return True
         return any(self._entry_dropped("/".join(parts[:depth]), name) for depth, name in enumerate(parts))
-
-    def excluded_by_user(self, path: str, is_dir: bool = False) -> bool:
-        return self._user is not None and self._user.matches(path + "/" if is_dir else path)
-
-    def prune(self, directory: str) -> bool:
-        return self.excluded_by_default(directory) or self.excluded_by_user(directory, is_dir=True)

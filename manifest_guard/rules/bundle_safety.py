@@ -7,9 +7,9 @@ size; a ``.pem`` or ``.key`` file is also read (at most 1 MiB) to tell a private
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-from manifest_guard.catalogue.appmodes import R_CONTENT_APPMODES
+from manifest_guard.catalogue.appmodes import R_CONTENT_APPMODES, appmode_of
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.edits import Proposal
@@ -95,8 +95,7 @@ def check_bundle_safety(state: AppState, deployed: Iterable[str]) -> list[Propos
 
 def _r_bundle_limits(state: AppState, count: int, total: int) -> list[Proposal]:
     """MG504: R content over the R rsconnect package's limits, which ``writeManifest()`` refuses."""
-    metadata = state.document.get("metadata")
-    if not isinstance(metadata, Mapping) or metadata.get("appmode") not in R_CONTENT_APPMODES:
+    if appmode_of(state.document) not in R_CONTENT_APPMODES:
         return []
     over = []
     if count > MAX_BUNDLE_FILES:

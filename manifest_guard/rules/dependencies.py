@@ -10,6 +10,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from manifest_guard.catalogue.appmodes import appmode_of
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.edits import Proposal
@@ -33,7 +34,6 @@ from manifest_guard.readers.imports import ImportUse, notebook_imports, python_i
 from manifest_guard.readers.pysource import target_minor
 from manifest_guard.readers.requirements import Requirement, RequirementsFile, read_requirements, redact
 from manifest_guard.repository.trees import join
-from manifest_guard.rules.entrypoint import appmode_of
 from manifest_guard.rules.freshness import AppState, package_file_of, python_version_of
 from manifest_guard.rules.uncommitted_modules import uncommitted_message, uncommitted_module_file
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from manifest_guard.catalogue.appmodes import appmode_of
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.edits import Proposal, SetEntrypoint
 from manifest_guard.engine.entrypoints import express_entrypoint, infer_module, is_express_source
@@ -67,12 +67,6 @@ SCRIPT_PACKAGES = {
 }
 ENTRYPOINT_PATH = ("metadata", "entrypoint")
 SCHEMA_ENTRYPOINT_SUBJECT = "$.metadata.entrypoint"
-
-
-def appmode_of(document: Mapping[str, Any]) -> str | None:
-    metadata = document.get("metadata")
-    appmode = metadata.get("appmode") if isinstance(metadata, Mapping) else None
-    return appmode if isinstance(appmode, str) else None
 
 
 def claims(finding: Finding, appmode: str | None) -> bool:

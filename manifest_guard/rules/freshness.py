@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from manifest_guard.catalogue.appmodes import DOCUMENT_APPMODES, R_CONTENT_APPMODES, WRITE_MODES
+from manifest_guard.catalogue.appmodes import DOCUMENT_APPMODES, R_CONTENT_APPMODES, WRITE_MODES, appmode_of
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.development_files import development_kind
 from manifest_guard.catalogue.documentation_files import documentation_kinds
@@ -161,7 +161,7 @@ def _voila_single_notebook(listed: Mapping[str, str | None], entrypoint: Any, pa
 
 def _expected(state: AppState, listed: Mapping[str, str | None]) -> _Expected:
     metadata = state.document.get("metadata")
-    appmode = metadata.get("appmode") if isinstance(metadata, Mapping) else None
+    appmode = appmode_of(state.document)
     entrypoint = metadata.get("entrypoint") if isinstance(metadata, Mapping) else None
     keep = [path for path in listed if path != "manifest.json" and unsafe_path_reason(path) is None]
     extras = [path for path in keep if _bundleable(state, path)]
@@ -342,8 +342,10 @@ def check_files(state: AppState) -> Freshness:
     unlisted = [path for path in expected.files if path not in listed and not is_repository_tooling(state.app, path)]
     unlisted = unlisted if expected.walked else []
     unlisted = [path for path in unlisted if state.is_new is None or state.is_new(join(state.app, path))]
-    unlisted = _not_other_content(state, unlisted)
-    separate = _separate_documents(state, unlisted)
+    in_document_app = bool(unlisted) and appmode_of(state.document) in DOCUMENT_APPMODES
+    content = DocumentContent(state.tree, state.app, state.document) if in_document_app else None
+    unlisted = _not_other_content(state, unlisted, content)
+    separate = _separate_documents(state, unlisted, content)
     unlisted = [path for path in unlisted if path not in separate]
     kind_of = {path: development_kind(path, state.app) for path in unlisted} if state.is_new else {}
     development = {path: kind for path, kind in kind_of.items() if kind}
@@ -423,32 +425,21 @@ def check_files(state: AppState) -> Freshness:
     return Freshness(proposals, list(expected.files), deployed)
 
 
-def _appmode(state: AppState) -> Any:
-    metadata = state.document.get("metadata")
-    return metadata.get("appmode") if isinstance(metadata, Mapping) else None
-
-
-def _not_other_content(state: AppState, unlisted: list[str]) -> list[str]:
+def _not_other_content(state: AppState, unlisted: list[str], content: DocumentContent | None) -> list[str]:
     """Leave out what is not this app's to list: files of a nested app (a directory with a manifest of its
-    own) and, for R Markdown and Quarto, what a local render writes (Connect renders on the server)."""
-    if not unlisted:
-        return unlisted
+    own) and, for R Markdown and Quarto (``content``), what a local render writes (Connect renders on the
+    server)."""
     seen: dict[str, bool] = {}
     kept = [path for path in unlisted if nested_app_of(state.tree, state.app, path, seen) is None]
-    if kept and _appmode(state) in DOCUMENT_APPMODES:
-        content = DocumentContent(state.tree, state.app, state.document)
-        kept = [path for path in kept if not content.is_render_output(path)]
-    return kept
+    return [path for path in kept if not content.is_render_output(path)] if content is not None else kept
 
 
-def _separate_documents(state: AppState, unlisted: list[str]) -> dict[str, str]:
+def _separate_documents(state: AppState, unlisted: list[str], content: DocumentContent | None) -> dict[str, str]:
     """New documents beside the primary document of a single-document R Markdown or Quarto manifest
     (path -> the primary document): most often separate content, so a warning rather than an error."""
-    if not unlisted or state.is_new is None or _appmode(state) not in DOCUMENT_APPMODES:
+    if content is None or content.primary is None or state.is_new is None:
         return {}
-    content = DocumentContent(state.tree, state.app, state.document)
-    primary = content.primary
-    return {path: primary for path in unlisted if primary is not None and content.is_separate_document(path)}
+    return {path: content.primary for path in unlisted if content.is_separate_document(path)}
 
 
 def _directories_left_out(state: AppState, expected: Mapping[str, str], listed: Mapping[str, Any]) -> dict[str, int]:

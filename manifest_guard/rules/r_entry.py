@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from manifest_guard.catalogue.appmodes import QUARTO_APPMODES, R_CONTENT_APPMODES, STATIC_APPMODE
+from manifest_guard.catalogue.appmodes import QUARTO_APPMODES, R_CONTENT_APPMODES, STATIC_APPMODE, appmode_of
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.edits import Proposal
@@ -31,7 +31,6 @@ from manifest_guard.readers.documents import (
     quarto_binding,
 )
 from manifest_guard.repository.trees import Tree, join
-from manifest_guard.rules.entrypoint import appmode_of
 from manifest_guard.rules.freshness import AppState
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # a bigger "document" is data: not read
@@ -190,13 +189,19 @@ def _shiny_app(scene: _Scene) -> list[_Found]:
             return [_absent(scene, missing, "the Shiny app's UI", consequence, missing, ("metadata", "appmode"))]
         message = f"server.R has no ui.R or www/index.html beside it in the bundle: {consequence}"
         return [_Found("MG207", "ui.R", message, ("MG207", "ui.R"), _file_key(str(server_r)))]
-    listed = next((path for path in (app_r, server_r) if path is not None), None)
-    on_disk = next((name for name in ("app.R", "server.R") if scene.has(name)), None)
-    named = listed or on_disk
+    return _app_file_absent(scene, [app_r, server_r], ("app.R", "server.R"), "the Shiny app", consequence,
+                            "files lists neither app.R nor server.R")  # fmt: skip
+
+
+def _app_file_absent(scene: _Scene, listed: Sequence[str | None], names: Sequence[str], what: str,
+                     consequence: str, none_listed: str) -> list[_Found]:  # fmt: skip
+    """MG207 for an app whose file (one of ``names``) is listed but unusable, on disk but unlisted, or
+    neither: the first listed one is named, else the first in the tree, else the first of ``names``."""
+    named = next((path for path in listed if path is not None), None)
+    named = named or next((name for name in names if scene.has(name)), None)
     if named is not None:
-        return [_absent(scene, named, "the Shiny app", consequence, named, ("metadata", "appmode"))]
-    message = f"files lists neither app.R nor server.R: {consequence}"
-    return [_Found("MG207", "app.R", message, ("MG207", "app.R"))]
+        return [_absent(scene, named, what, consequence, named, ("metadata", "appmode"))]
+    return [_Found("MG207", names[0], f"{none_listed}: {consequence}", ("MG207", names[0]))]
 
 
 def _plumber_api(scene: _Scene) -> list[_Found]:
@@ -205,13 +210,8 @@ def _plumber_api(scene: _Scene) -> list[_Found]:
     candidates = [scene.listed_root(name.lower()) for name in PLUMBER_FILES]
     if any(scene.usable(path) for path in candidates):
         return []
-    listed = next((path for path in candidates if path is not None), None)
-    on_disk = next((name for name in PLUMBER_FILES if scene.has(name)), None)
-    named = listed or on_disk
-    if named is not None:
-        return [_absent(scene, named, "the API", consequence, named, ("metadata", "appmode"))]
-    message = f"files lists none of plumber.R, entrypoint.R and _server.yml: {consequence}"
-    return [_Found("MG207", "plumber.R", message, ("MG207", "plumber.R"))]
+    return _app_file_absent(scene, candidates, PLUMBER_FILES, "the API", consequence,
+                            "files lists none of plumber.R, entrypoint.R and _server.yml")  # fmt: skip
 
 
 def _static(scene: _Scene) -> list[_Found]:

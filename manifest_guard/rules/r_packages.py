@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from manifest_guard.catalogue.appmodes import R_CONTENT_APPMODES
+from manifest_guard.catalogue.appmodes import R_CONTENT_APPMODES, appmode_of
 from manifest_guard.catalogue.codes import Severity
 from manifest_guard.catalogue.findings import Finding
 from manifest_guard.engine.edits import Proposal, SetPackages
@@ -74,9 +74,7 @@ def packages_of(document: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 def in_scope(document: Mapping[str, Any]) -> bool:
     """R content, or any manifest with R packages (Python content running R through rpy2)."""
-    metadata = document.get("metadata")
-    appmode = metadata.get("appmode") if isinstance(metadata, Mapping) else None
-    return appmode in R_CONTENT_APPMODES or bool(packages_of(document))
+    return appmode_of(document) in R_CONTENT_APPMODES or bool(packages_of(document))
 
 
 def _source_kind(source: str) -> str | None:
