@@ -74,7 +74,17 @@ def virtualenv(interpreter: str, home: Path, wheel: Path) -> Path:
     """A virtualenv at ``home`` with the runtime dependencies (kept while the interpreter and the list are
     the same) and this wheel (reinstalled when the package's content changed). A second setup in the same
     run (pytest sets module fixtures up again when a worker comes back to this file) then changes nothing
-    under a test that may still be running a hook."""
+    under a test that may still be running a hook. Setups in two workers at once (when xdist does not keep
+    this file's group on one worker) take turns on a lock instead of deleting each other's files."""
+    import fcntl
+
+    home.parent.mkdir(parents=True, exist_ok=True)
+    with open(home.parent / f"{home.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return prepared_virtualenv(interpreter, home, wheel)
+
+
+def prepared_virtualenv(interpreter: str, home: Path, wheel: Path) -> Path:
     requirements = runtime_requirements()
     stamp = hashlib.sha256(json.dumps([interpreter, requirements]).encode()).hexdigest()
     python = home / "bin" / "python"
