@@ -36,7 +36,8 @@ def curated_app(repo: Path, leave_out: tuple[str, ...]) -> Path:
 def test_new_files_of_a_kind_left_out_are_warnings_others_errors(git_repo: Path) -> None:
     curated_app(git_repo, ("README.md", "CHANGELOG"))
     put(git_repo / APP, {"docs/guide.md": "guide\n", "CHANGES.rst": "2.0\n", "sub/README.txt": "x\n",
-                         "LICENSE": "MIT\n", "utils.py": "Y = 1\n", "data2.csv": "b\n2\n", "logo.png": b"\x89PNG"})
+                         "LICENSE": "MIT\n", "utils.py": "LOGO = 'logo.png'\n", "data2.csv": "b\n2\n",
+                         "logo.png": b"\x89PNG"})
     git(git_repo, "add", "-A")
     code, found = unlisted(git_repo)
     assert code == 1

@@ -173,13 +173,16 @@ def test_try_repo_fix_hook_rewrites_without_staging_and_keeps_unstaged_edits(
 
 
 def test_try_repo_check_hook_rejects_without_writing(
-    repo: Path, try_repo_source: Path, pre_commit_home: dict[str, str]
+    repo: Path, hook_rev: tuple[Path, str], pre_commit_home: dict[str, str]
 ) -> None:
+    """try-repo at a pinned commit: the same repository and rev as the installed hooks below, so the store
+    builds the hook environment once for all of them (the test above covers try-repo's shadow commit)."""
     stage_stale_edit(repo)
     before = (repo / MANIFEST).read_bytes()
     mtime = (repo / MANIFEST).stat().st_mtime_ns
+    source, sha = hook_rev
 
-    shown = try_repo(repo, try_repo_source, "manifest-guard-check", pre_commit_home)
+    shown = try_repo(repo, source, "manifest-guard-check", pre_commit_home, "--ref", sha)
 
     assert "MG101" in shown
     assert (repo / MANIFEST).read_bytes() == before

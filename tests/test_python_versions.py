@@ -96,13 +96,14 @@ def prepared_virtualenv(interpreter: str, home: Path, wheel: Path) -> Path:
         shutil.rmtree(home, ignore_errors=True)
         created = call([interpreter, "-m", "venv", "--without-pip", str(home)], PROJECT)
         assert created.returncode == 0, created.stderr
-        pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
+        pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-compile"]
         installed = call([*pip, *requirements, str(wheel)], PROJECT)
         assert installed.returncode == 0, installed.stderr
         (home / "stamp").write_text(stamp)
         package_stamp.write_text(source_digest())
         return python
-    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--force-reinstall"]
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-compile", "--no-deps",
+           "--force-reinstall"]  # fmt: skip
     installed = call([*pip, str(wheel)], PROJECT)
     assert installed.returncode == 0, installed.stderr
     package_stamp.write_text(source_digest())

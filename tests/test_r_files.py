@@ -243,7 +243,8 @@ def test_new_development_and_documentation_files_are_warnings(git_repo: Path) ->
     repo = r_repo(git_repo, "shiny")
     stage(repo, {"CHANGELOG.md": "# 1.0\n", "Makefile": "test:\n\tRscript -e 1\n", ".Rbuildignore": "^x$\n",
                  "tests/testthat/test_app.R": "test_that('x', {})\n", "LICENSE": "MIT\n", "DESCRIPTION": "Package: a\n",
-                 "R/module.R": "m <- 1\n", "app.png": b"\x89PNG", "www/logo.png": b"\x89PNG"})  # fmt: skip
+                 "R/module.R": "m <- tags$img(src = 'logo.png')\n", "app.png": b"\x89PNG",
+                 "www/logo.png": b"\x89PNG"})  # fmt: skip
     code, report = check(repo)
     assert code == 1
     assert found(report) == [("MG103", ".Rbuildignore", "warning"), ("MG103", "CHANGELOG.md", "warning"),

@@ -27,8 +27,8 @@ DEVELOPMENT_PATTERNS: Final = (
     ".Rbuildignore", ".renvignore", ".Rprofile", "/DESCRIPTION",
     # editors
     ".vscode/", ".idea/", "*.code-workspace",
-    # Posit's extension gallery reads these, not the content
-    "connect-extension.toml", "connect-extension.qmd", "connect-extension.json",
+    # Posit's extension gallery and its internal examples gallery read these, not the content
+    "connect-extension.toml", "connect-extension.qmd", "connect-extension.json", "/.internal.yml",
 )  # fmt: skip
 # Named documentation (README, CHANGELOG, ...: ``documentation_files``) in these forms is never the app's
 # own input; Markdown in general can be (Quarto renders it).

@@ -21,6 +21,7 @@ from manifest_guard.engine.bundle import SUBMODULE_NOTE, UNLISTABLE_ADVICE, Unli
 from manifest_guard.engine.compute import AppRequest, app_file_checksums
 from manifest_guard.engine.document_content import DocumentContent, nested_app_of
 from manifest_guard.engine.edits import AddFile, DropFile, Proposal, SetChecksum
+from manifest_guard.engine.image_references import unnamed_images
 from manifest_guard.engine.package_file import processed_requirements
 from manifest_guard.engine.safe_paths import unsafe_path_reason
 from manifest_guard.foundation.checksums import md5_of_bytes, md5_of_text
@@ -350,6 +351,8 @@ def check_files(state: AppState) -> Freshness:
     kind_of = {path: development_kind(path, state.app) for path in unlisted} if state.is_new else {}
     development = {path: kind for path, kind in kind_of.items() if kind}
     unlisted = [path for path in unlisted if path not in development]
+    unnamed = _unnamed_images(state, unlisted, expected.files, listed) if state.is_new else set()
+    unlisted = [path for path in unlisted if path not in unnamed]
     left_out = _documentation_left_out(state, expected.files, listed) if unlisted else {}
     curated = {path: sorted(documentation_kinds(path) & left_out.keys()) for path in unlisted}
     curated = {path: kinds for path, kinds in curated.items() if kinds}
@@ -394,6 +397,11 @@ def check_files(state: AppState) -> Freshness:
         shown = state.display(join(state.app, path))
         message = (f"{shown}: new {kind} file not listed in the manifest; Connect does not need it unless the "
                    "app reads it: list it if so")  # fmt: skip
+        proposals.append(Proposal(finding("MG103", path, message, _line(state, "files"), Severity.WARNING)))
+    for path in sorted(unnamed):  # a screenshot or thumbnail: no file of the app names it
+        shown = state.display(join(state.app, path))
+        message = (f"{shown}: new image not listed in the manifest that no file of the app names (a screenshot "
+                   "or a gallery thumbnail?); list it if the app shows it")  # fmt: skip
         proposals.append(Proposal(finding("MG103", path, message, _line(state, "files"), Severity.WARNING)))
     for path, primary in separate.items():  # another document beside a single-document manifest's own
         shown = state.display(join(state.app, path))
@@ -440,6 +448,14 @@ def _separate_documents(state: AppState, unlisted: list[str], content: DocumentC
     if content is None or content.primary is None or state.is_new is None:
         return {}
     return {path: content.primary for path in unlisted if content.is_separate_document(path)}
+
+
+def _unnamed_images(
+    state: AppState, unlisted: Sequence[str], files: Mapping[str, str], listed: Mapping[str, Any]
+) -> set[str]:
+    """New images that no file of the app names (documentation and gallery files aside)."""
+    return unnamed_images(unlisted, list(files), listed, state.tree, state.app,
+                          lambda path: development_kind(path, state.app) is None)  # fmt: skip
 
 
 def _directories_left_out(state: AppState, expected: Mapping[str, str], listed: Mapping[str, Any]) -> dict[str, int]:
