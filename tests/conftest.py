@@ -82,7 +82,10 @@ def run_manifest_guard(
 
 @pytest.fixture
 def run_cli() -> RunCli:
-    return run_manifest_guard
+    """The CLI in this process (``tests.inprocess``): the same ``main``, without a Python start-up per call."""
+    from tests.inprocess import run_main
+
+    return run_main
 
 
 def git(cwd: Path | str, *args: str) -> str:

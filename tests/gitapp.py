@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import CliResult, git, put, run_manifest_guard
+from tests.conftest import CliResult, git, put
+from tests.inprocess import run_main
 
 MACHINE = ["--python-version", "3.11.4", "--pip-version", "24.0", "--locale", "en_US.UTF-8"]
 APP = "apps/hello"
@@ -19,7 +20,7 @@ FLASK_APP = {
 
 
 def check(repo: Path, *args: str, env: dict[str, str] | None = None) -> CliResult:
-    return run_manifest_guard(["check", *args], repo, env)
+    return run_main(["check", *args], repo, env)
 
 
 def check_json(repo: Path, *args: str) -> tuple[int, dict]:
@@ -33,7 +34,7 @@ def codes(report: dict) -> list[tuple[str, str]]:
 
 
 def write_manifest(repo: Path, app: str = APP, mode: str = "flask") -> None:
-    result = run_manifest_guard(["write", "-o", *MACHINE, mode, app], repo)
+    result = run_main(["write", "-o", *MACHINE, mode, app], repo)
     assert result.code == 0, result.stderr
 
 

@@ -17,8 +17,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.conftest import CliResult, git, put, run_manifest_guard
+from tests.conftest import CliResult, git, put
 from tests.gitapp import APP, FLASK_APP, MACHINE, MANIFEST, check, check_json, codes, commit_all, write_manifest
+from tests.inprocess import run_main
 from tests.test_write_differential import locate_rsconnect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,7 @@ def md5(data: str | bytes) -> str:
 
 
 def fix(cwd: Path, *args: str) -> CliResult:
-    return run_manifest_guard(["fix", *args], cwd)
+    return run_main(["fix", *args], cwd)
 
 
 def stage(repo: Path) -> None:
@@ -152,7 +153,7 @@ def test_requires_that_is_not_pep440_gives_no_mg402(git_repo: Path) -> None:
 def test_override_python_version_requires_is_left_alone(git_repo: Path) -> None:
     put(git_repo / APP, {**FLASK_APP, ".python-version": "3.12\n"})
     flags = ["--override-python-version", "3.11.4", "--pip-version", "24.0", "--locale", "en_US.UTF-8"]
-    assert run_manifest_guard(["write", "-o", *flags, "flask", APP], git_repo).code == 0
+    assert run_main(["write", "-o", *flags, "flask", APP], git_repo).code == 0
     written = load(git_repo / MANIFEST)
     assert (written["python"]["version"], written["environment"]["python"]["requires"]) == ("3.11.4", "==3.11.4")
     stage(git_repo)  # no commit: no base, so a difference would be a warning
@@ -253,7 +254,7 @@ def test_committed_symlink_leaving_the_app_is_mg502(repo: Path, tmp_path: Path) 
     os.symlink(str(tmp_path / "pipe"), repo / APP / "link.txt")
     commit_all(repo, "absolute symlink")
     for source in ("index", "worktree"):
-        result = run_manifest_guard(["check", "--output-format", "json", "--source", source], repo, timeout=20)
+        result = run_main(["check", "--output-format", "json", "--source", source], repo, timeout=20)
         assert (result.code, codes(json.loads(result.stdout))) == (1, [("MG502", "link.txt")]), source
 
 
@@ -299,7 +300,7 @@ def plain_dir(tmp_path: Path) -> Path:
     """``tmp_path/proj/app``: a Flask app with its fresh manifest, no git anywhere."""
     assert subprocess.run(["git", "rev-parse"], cwd=tmp_path, capture_output=True).returncode != 0
     put(tmp_path / "proj/app", FLASK_APP)
-    assert run_manifest_guard(["write", "-o", *MACHINE, "flask", "proj/app"], tmp_path).code == 0
+    assert run_main(["write", "-o", *MACHINE, "flask", "proj/app"], tmp_path).code == 0
     return tmp_path
 
 
@@ -346,7 +347,7 @@ def test_outside_git_unlisted_file_is_a_warning_and_fix_is_idempotent(plain_dir:
 def test_outside_git_git_options_are_usage_errors(plain_dir: Path, args: list[str], message: str) -> None:
     (plain_dir / "proj/app/helpers.py").write_text("X = 2\n")
     before = (plain_dir / "proj/app/manifest.json").read_bytes()
-    result = run_manifest_guard(args, plain_dir)
+    result = run_main(args, plain_dir)
     assert result.code == 2 and result.stdout == ""
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
     assert (plain_dir / "proj/app/manifest.json").read_bytes() == before
@@ -444,7 +445,7 @@ def test_clean_run_prints_one_summary_line(repo: Path) -> None:
 
 
 def test_colour_switches(stale_repo: Path) -> None:
-    coloured = run_manifest_guard(["--color", "always", "check"], stale_repo, {"NO_COLOR": "", "FORCE_COLOR": ""})
+    coloured = run_main(["--color", "always", "check"], stale_repo, {"NO_COLOR": "", "FORCE_COLOR": ""})
     assert coloured.code == 1 and "\x1b[1m\x1b[31mMG101\x1b[0m" in coloured.stdout
     assert "\x1b[1m\x1b[33mMG402\x1b[0m" in coloured.stdout
     forced = check(stale_repo, env={"NO_COLOR": "", "FORCE_COLOR": "1"})
@@ -515,7 +516,7 @@ def test_voila_manifest_written_for_one_notebook_is_fresh_when_new(git_repo: Pat
     put(git_repo, {"README.md": "repo\n"})
     commit_all(git_repo, "base")
     put(git_repo / "apps/voila", {"dash.ipynb": NOTEBOOK, "data.csv": "a\n", "requirements.txt": "voila\n"})
-    written = run_manifest_guard(["write", *MACHINE, "voila", "apps/voila/dash.ipynb"], git_repo)
+    written = run_main(["write", *MACHINE, "voila", "apps/voila/dash.ipynb"], git_repo)
     assert written.code == 0
     assert sorted(load(git_repo / "apps/voila/manifest.json")["files"]) == ["dash.ipynb", "requirements.txt"]
     stage(git_repo)
@@ -588,7 +589,7 @@ def test_r_shiny_manifest_is_kept_in_step_like_a_python_one(git_repo: Path) -> N
 
 def test_notebook_manifest_never_reports_unlisted_files(git_repo: Path) -> None:
     put(git_repo / "apps/nb", {"analysis.ipynb": NOTEBOOK, "requirements.txt": "pandas\n", "old.csv": "a\n"})
-    assert run_manifest_guard(["write", *MACHINE, "notebook", "apps/nb/analysis.ipynb"], git_repo).code == 0
+    assert run_main(["write", *MACHINE, "notebook", "apps/nb/analysis.ipynb"], git_repo).code == 0
     commit_all(git_repo, "notebook")
     put(git_repo / "apps/nb", {"new.csv": "b\n", "helper.py": "H = 1\n"})
     stage(git_repo)

@@ -8,8 +8,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.conftest import git, put, run_manifest_guard
+from tests.conftest import git, put
 from tests.gitapp import APP, FLASK_APP, MACHINE, MANIFEST, check, check_json, codes, commit_all, write_manifest
+from tests.inprocess import run_main
 from tests.test_write_differential import locate_rsconnect
 
 
@@ -132,17 +133,17 @@ def test_fix_gives_exactly_what_write_gives_and_is_idempotent(repo: Path, tmp_pa
     git(repo, "rm", "-q", f"{APP}/helpers.py")
     put(repo / APP, {"application.py": "from flask import Flask\napplication = Flask(__name__)\n"})
     git(repo, "add", "-A")
-    fixed = run_manifest_guard(["fix"], repo)
+    fixed = run_main(["fix"], repo)
     assert fixed.code == 1, fixed.stderr
     assert "fixed" in fixed.stdout
     expected_dir = tmp_path / "expected"
     shutil.copytree(repo / APP, expected_dir)
-    result = run_manifest_guard(["write", "-o", *MACHINE, "-e", "app", "flask", str(expected_dir)], tmp_path)
+    result = run_main(["write", "-o", *MACHINE, "-e", "app", "flask", str(expected_dir)], tmp_path)
     assert result.code == 0, result.stderr
     assert (repo / MANIFEST).read_bytes() == (expected_dir / "manifest.json").read_bytes()
     git(repo, "add", MANIFEST)
     before = os.stat(repo / MANIFEST).st_mtime_ns
-    again = run_manifest_guard(["fix"], repo)
+    again = run_main(["fix"], repo)
     assert again.code == 0, again.stdout + again.stderr
     assert os.stat(repo / MANIFEST).st_mtime_ns == before
     assert check(repo).code == 0
@@ -160,7 +161,7 @@ def test_fix_keeps_unknown_keys_and_their_positions(repo: Path) -> None:
     (repo / APP / "helpers.py").write_text("X = 6\n")
     put(repo / APP, {"new.py": "N = 1\n"})
     git(repo, "add", "-A")
-    assert run_manifest_guard(["fix"], repo).code == 1
+    assert run_main(["fix"], repo).code == 1
     after = json.loads((repo / MANIFEST).read_text())
     assert list(after) == list(custom)
     assert after["x-team"] == {"owner": "data"}
@@ -171,7 +172,7 @@ def test_fix_keeps_unknown_keys_and_their_positions(repo: Path) -> None:
     assert after["files"]["helpers.py"]["checksum"] != custom["files"]["helpers.py"]["checksum"]
     assert list(after["files"]) == ["requirements.txt", ".python-version", "app.py", "helpers.py", "new.py"]
     git(repo, "add", MANIFEST)
-    assert run_manifest_guard(["fix"], repo).code == 0
+    assert run_main(["fix"], repo).code == 0
 
 
 def test_fix_keeps_a_tab_indented_manifest_style(repo: Path) -> None:
@@ -180,7 +181,7 @@ def test_fix_keeps_a_tab_indented_manifest_style(repo: Path) -> None:
     commit_all(repo, "tabs")
     (repo / APP / "helpers.py").write_text("X = 7\n")
     git(repo, "add", "-A")
-    assert run_manifest_guard(["fix"], repo).code == 1
+    assert run_main(["fix"], repo).code == 1
     text = (repo / MANIFEST).read_text()
     assert "\n\t\"version\": 1," in text and text.endswith("}\n")
 
@@ -188,7 +189,7 @@ def test_fix_keeps_a_tab_indented_manifest_style(repo: Path) -> None:
 def test_fix_stage_adds_the_manifest_and_passes(repo: Path) -> None:
     (repo / APP / "helpers.py").write_text("X = 8\n")
     git(repo, "add", "-A")
-    result = run_manifest_guard(["fix", "--stage"], repo)
+    result = run_main(["fix", "--stage"], repo)
     assert result.code == 0, result.stdout + result.stderr
     assert git(repo, "diff", "--name-only").strip() == ""
     assert check(repo).code == 0
@@ -203,12 +204,12 @@ def test_fix_stage_refuses_unstaged_manifest_edits(repo: Path) -> None:
     manifest["metadata"]["content_category"] = "site"
     (repo / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     before = (repo / MANIFEST).read_bytes()
-    result = run_manifest_guard(["fix", "--stage"], repo)
+    result = run_main(["fix", "--stage"], repo)
     assert result.code == 1
     assert "unstaged edits" in result.stderr
     assert (repo / MANIFEST).read_bytes() == before
     # without --stage the fix is applied on top of the unstaged edit, which survives
-    assert run_manifest_guard(["fix"], repo).code == 1
+    assert run_main(["fix"], repo).code == 1
     after = json.loads((repo / MANIFEST).read_text())
     assert after["metadata"]["content_category"] == "site"
     assert after["files"]["helpers.py"]["checksum"] != manifest["files"]["helpers.py"]["checksum"]
@@ -218,7 +219,7 @@ def test_fix_never_touches_unstaged_app_edits(repo: Path) -> None:
     (repo / APP / "helpers.py").write_text("X = 10\n")
     git(repo, "add", "-A")
     (repo / APP / "helpers.py").write_text("X = 11  # unstaged\n")
-    assert run_manifest_guard(["fix"], repo).code == 1
+    assert run_main(["fix"], repo).code == 1
     assert (repo / APP / "helpers.py").read_text() == "X = 11  # unstaged\n"
     staged_md5 = json.loads((repo / MANIFEST).read_text())["files"]["helpers.py"]["checksum"]
     import hashlib
@@ -231,7 +232,7 @@ def test_fix_refuses_duplicate_keys(repo: Path) -> None:
     (repo / MANIFEST).write_text(text)
     (repo / APP / "helpers.py").write_text("X = 12\n")
     commit_all(repo)
-    result = run_manifest_guard(["fix", "--source", "worktree"], repo)
+    result = run_main(["fix", "--source", "worktree"], repo)
     assert result.code == 1
     assert "MG003" in result.stdout and "repeats keys" in result.stderr
     assert (repo / MANIFEST).read_text() == text
@@ -321,7 +322,7 @@ def test_a_missing_package_file_is_reported_but_never_dropped(repo: Path) -> Non
     assert code == 1 and codes(report) == [("MG301", "requirements.txt")]
     assert report["findings"][0]["fixable"] is False
     before = (repo / MANIFEST).read_bytes()
-    result = run_manifest_guard(["fix"], repo)
+    result = run_main(["fix"], repo)
     assert result.code == 1 and "commit the package file" in result.stdout
     assert (repo / MANIFEST).read_bytes() == before
 
@@ -332,6 +333,6 @@ def test_exported_git_dir_and_work_tree_are_honoured(repo: Path, tmp_path: Path)
     (repo / APP / "helpers.py").write_text("X = 17\n")
     git(repo, "add", "-A")
     env = {"GIT_DIR": str(repo / ".git"), "GIT_WORK_TREE": str(repo)}
-    result = run_manifest_guard(["check", "--output-format", "json"], elsewhere, env)
+    result = run_main(["check", "--output-format", "json"], elsewhere, env)
     assert result.code == 1
     assert codes(json.loads(result.stdout)) == [("MG101", "helpers.py")]

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import cli_environment, git, put
-from tests.gitapp import APP, check
+from tests.conftest import cli_environment, git, put, run_manifest_guard
+from tests.gitapp import APP
 
 FULL_DISK_ERROR = "manifest-guard: error: cannot write the report to standard output: No space left on device"
 
@@ -20,7 +20,7 @@ def stage_non_ascii_file(repo: Path) -> None:
 
 def test_an_ascii_only_stdout_gets_escapes_instead_of_an_internal_error(repo: Path) -> None:
     stage_non_ascii_file(repo)
-    result = check(repo, env={"PYTHONIOENCODING": "ascii"})
+    result = run_manifest_guard(["check"], repo, env={"PYTHONIOENCODING": "ascii"})
     assert result.code == 1, result
     assert f"{APP}/caf\\xe9.py: new file not listed" in result.stdout
     assert result.stderr == ""
@@ -29,7 +29,9 @@ def test_an_ascii_only_stdout_gets_escapes_instead_of_an_internal_error(repo: Pa
 def test_the_c_locale_without_utf8_mode_gets_escapes(repo: Path) -> None:
     """File names decode to surrogates there (ASCII file system encoding): escaped as well."""
     stage_non_ascii_file(repo)
-    result = check(repo, env={"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii:strict"})
+    result = run_manifest_guard(
+        ["check"], repo, env={"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii:strict"}
+    )
     assert result.code == 1, result
     assert f"{APP}/caf\\udcc3\\udca9.py: new file not listed" in result.stdout
 

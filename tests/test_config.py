@@ -11,8 +11,9 @@ from manifest_guard.catalogue.codes import Severity
 from manifest_guard.foundation.errors import UserError
 from manifest_guard.settings.config import Config, config_from_table, find_config, load_config_file
 from manifest_guard.settings.selection import RuleSelection
-from tests.conftest import git, put, run_manifest_guard
+from tests.conftest import git, put
 from tests.gitapp import APP, FLASK_APP, MANIFEST, check_json, commit_all, write_manifest
+from tests.inprocess import run_main
 
 
 def test_defaults_without_configuration(tmp_path: Path) -> None:
@@ -120,7 +121,7 @@ def stale_repo(git_repo: Path) -> Path:
 
 def test_cli_reports_an_unknown_key_with_exit_2(stale_repo: Path) -> None:
     put(stale_repo, {"pyproject.toml": "[tool.manifest-guard]\nignroe = ['MG1']\n"})
-    result = run_manifest_guard(["check"], stale_repo)
+    result = run_main(["check"], stale_repo)
     assert result.code == 2
     assert "pyproject.toml: unknown configuration key ignroe" in result.stderr
 
@@ -146,12 +147,12 @@ def test_config_ignore_severity_and_app_exclude(stale_repo: Path) -> None:
 def test_explicit_config_option(stale_repo: Path, tmp_path: Path) -> None:
     put(tmp_path, {"elsewhere.toml": 'ignore = ["MG1"]\n'})
     assert check_json(stale_repo, "--config", str(tmp_path / "elsewhere.toml"))[0] == 0
-    missing = run_manifest_guard(["check", "--config", str(tmp_path / "nope.toml")], stale_repo)
+    missing = run_main(["check", "--config", str(tmp_path / "nope.toml")], stale_repo)
     assert missing.code == 2 and "nope.toml" in missing.stderr
 
 
 def test_fix_honours_the_app_exclude(stale_repo: Path) -> None:
     put(stale_repo, {".manifest-guard.toml": f'[[apps]]\npath = "{APP}"\nexclude = ["data/"]\n'})
-    assert run_manifest_guard(["fix"], stale_repo).code == 1
+    assert run_main(["fix"], stale_repo).code == 1
     files = json.loads((stale_repo / MANIFEST).read_text())["files"]
     assert "data/big.csv" not in files

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, put, run_manifest_guard
+from tests.conftest import git, put
 from tests.gitapp import APP, FLASK_APP, MACHINE, MANIFEST, check, codes, commit_all
 from tests.inprocess import run_main
 from tests.test_write_differential import locate_rsconnect
@@ -62,7 +62,7 @@ def windows_repo(repo: Path) -> Path:
     commit_all(repo, "app")
     checkout_again(repo, "true")
     assert (repo / APP / "app.py").read_bytes() == FLASK_APP["app.py"].replace("\n", "\r\n").encode()
-    written = run_manifest_guard(["write", "-o", *MACHINE, "flask", APP], repo)
+    written = run_main(["write", "-o", *MACHINE, "flask", APP], repo)
     assert written.code == 0, written.stderr
     commit_all(repo, "manifest written on Windows")
     return repo
@@ -127,7 +127,7 @@ def test_fix_keeps_the_crlf_form_and_never_switches_a_fresh_entry(git_repo: Path
     before = listed(repo)
     put(repo / APP, {"helpers.py": "X = 3\n", "views.py": "V = 1\n", "static/icon.png": BINARY + b"!"})
     git(repo, "add", "-A")
-    fixed = run_manifest_guard(["fix", "--stage"], repo)
+    fixed = run_main(["fix", "--stage"], repo)
     assert fixed.code == 0, fixed.stdout + fixed.stderr
     after = listed(repo)
     assert after["helpers.py"] == md5(b"X = 3\r\n")
@@ -137,14 +137,14 @@ def test_fix_keeps_the_crlf_form_and_never_switches_a_fresh_entry(git_repo: Path
         path: checksum for path, checksum in before.items() if path != "helpers.py"
     }
     assert check(repo).code == 0
-    again = run_manifest_guard(["fix"], repo)
+    again = run_main(["fix"], repo)
     assert again.code == 0 and listed(repo) == after
 
 
 def test_a_linux_manifest_stays_lf_and_is_fresh_in_a_crlf_work_tree(git_repo: Path) -> None:
     put(git_repo, {".gitattributes": ATTRIBUTES})
     put(git_repo / APP, WINDOWS_APP)
-    written = run_manifest_guard(["write", "-o", *MACHINE, "flask", APP], git_repo)
+    written = run_main(["write", "-o", *MACHINE, "flask", APP], git_repo)
     assert written.code == 0, written.stderr
     commit_all(git_repo)
     checkout_again(git_repo, "true")
@@ -154,7 +154,7 @@ def test_a_linux_manifest_stays_lf_and_is_fresh_in_a_crlf_work_tree(git_repo: Pa
     assert b"\r\n" in (git_repo / MANIFEST).read_bytes()  # the manifest is a text file too
     put(git_repo / APP, {"views.py": "V = 1\r\n"})
     git(git_repo, "add", "-A")
-    fixed = run_manifest_guard(["fix", "--stage"], git_repo)
+    fixed = run_main(["fix", "--stage"], git_repo)
     assert fixed.code == 0, fixed.stdout + fixed.stderr
     assert listed(git_repo)["views.py"] == md5(b"V = 1\n")  # what git stores, like the rest
     on_disk = (git_repo / MANIFEST).read_bytes()
@@ -168,7 +168,7 @@ def test_write_then_check_in_a_crlf_checkout_is_clean(git_repo: Path) -> None:
     git(git_repo, "config", "core.autocrlf", "true")
     commit_all(git_repo)
     checkout_again(git_repo, "true")
-    written = run_manifest_guard(["write", "-o", *MACHINE, "flask", APP], git_repo)
+    written = run_main(["write", "-o", *MACHINE, "flask", APP], git_repo)
     assert written.code == 0, written.stderr
     git(git_repo, "add", MANIFEST)
     assert listed(git_repo)["app.py"] == md5(FLASK_APP["app.py"].replace("\n", "\r\n").encode())

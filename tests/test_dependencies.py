@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, put, run_manifest_guard
+from tests.conftest import git, put
 from tests.gitapp import APP, FLASK_APP, check_json, codes, commit_all, write_manifest
+from tests.inprocess import run_main
 
 
 def app_repo(root: Path, files: dict[str, str], mode: str = "flask") -> Path:
@@ -105,13 +106,13 @@ def test_dependency_rules_read_the_staged_requirements(git_repo: Path) -> None:
                         "requirements.txt": "flask==3.0.0\nPyYAML\n"})  # fmt: skip
     (git_repo / APP / "requirements.txt").write_text("flask==3.0.0\n")  # unstaged: the commit still has PyYAML
     assert findings(git_repo, "--select", "MG304") == []
-    result = run_manifest_guard(["check", "--select", "MG304", "--source", "worktree"], git_repo)
+    result = run_main(["check", "--select", "MG304", "--source", "worktree"], git_repo)
     assert result.code == 0 and "MG304" in result.stdout  # a warning: reported, not failing
 
 
 def test_credentials_in_requirement_urls_never_reach_the_output(git_repo: Path) -> None:
     app_repo(git_repo, {"requirements.txt": "flask==3.0.0\n-r https://bob:s3cr3t@example.com/more.txt\n"
                                             "private @ https://bob:s3cr3t@example.com/p.whl ; bad marker\n"})
-    result = run_manifest_guard(["check", "--output-format", "json"], git_repo)
+    result = run_main(["check", "--output-format", "json"], git_repo)
     assert "s3cr3t" not in result.stdout + result.stderr
     assert "https://***@example.com" in result.stdout + result.stderr

@@ -21,6 +21,7 @@ from tests.gitapp import APP as GIT_APP
 from tests.gitapp import FLASK_APP, make_flask_repo
 from tests.gitapp import check_json as check_git
 from tests.gitapp import codes as git_codes
+from tests.inprocess import run_main
 from tests.test_write_differential import locate_rsconnect
 
 PYTHON = "3.11.4"
@@ -101,7 +102,7 @@ def make_app(
 
 def check_json(root: Path) -> tuple[int, dict[str, Any]]:
     """``check`` on the app directory outside git (the work tree is the source); exit code and JSON report."""
-    result = run_manifest_guard(["check", "--output-format", "json", APP_DIR], cwd=root)
+    result = run_main(["check", "--output-format", "json", APP_DIR], root)
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -110,7 +111,7 @@ def check_json(root: Path) -> tuple[int, dict[str, Any]]:
 
 
 def fix(root: Path) -> CliResult:
-    return run_manifest_guard(["fix", APP_DIR], cwd=root)
+    return run_main(["fix", APP_DIR], root)
 
 
 def found_codes(report: dict[str, Any]) -> list[str]:

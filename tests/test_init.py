@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, put, run_manifest_guard
+from tests.conftest import git, put
 from tests.gitapp import check_json, codes
+from tests.inprocess import run_main
 
 FLASK = {
     "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
@@ -40,7 +41,7 @@ default_stages: [pre-commit]  # and this one
 
 
 def _init(repo: Path, *args: str) -> tuple[int, str, str]:
-    result = run_manifest_guard(["init", "--python-version", "3.11.4", *args], repo)
+    result = run_main(["init", "--python-version", "3.11.4", *args], repo)
     return result.code, result.stdout, result.stderr
 
 
@@ -94,7 +95,7 @@ def test_init_twice_changes_nothing(git_repo: Path) -> None:
 
 def test_existing_manifests_are_declared_not_rewritten(git_repo: Path) -> None:
     _three_apps(git_repo)
-    result = run_manifest_guard(["write", "--python-version", "3.11.4", "flask", "apps/web"], git_repo)
+    result = run_main(["write", "--python-version", "3.11.4", "flask", "apps/web"], git_repo)
     assert result.code == 0, result.stderr
     before = (git_repo / "apps/web/manifest.json").read_bytes()
     code, out, _err = _init(git_repo)
@@ -171,6 +172,6 @@ def test_apps_are_appended_to_an_existing_tool_table_in_pyproject(git_repo: Path
 
 
 def test_outside_a_repository_is_an_error(tmp_path: Path) -> None:
-    result = run_manifest_guard(["init"], tmp_path)
+    result = run_main(["init"], tmp_path)
     assert result.code == 2
     assert "not inside a git work tree" in result.stderr

@@ -10,8 +10,9 @@ import pytest
 
 from manifest_guard.catalogue.codes import RULES
 from manifest_guard.catalogue.rule_docs import rules_text, sections
-from tests.conftest import git, put, run_manifest_guard
+from tests.conftest import git, put
 from tests.gitapp import APP, MANIFEST, check, check_json, codes, commit_all
+from tests.inprocess import run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +27,7 @@ def _stale(repo: Path) -> None:
 
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_rule_prints_the_section_of_docs_rules_md(code: str, tmp_path: Path) -> None:
-    result = run_manifest_guard(["rule", code.lower()], tmp_path)
+    result = run_main(["rule", code.lower()], tmp_path)
     assert result.code == 0, result.stderr
     documented = sections((ROOT / "docs" / "rules.md").read_text(encoding="utf-8"))
     assert result.stdout == documented[code]
@@ -38,8 +39,8 @@ def test_the_installed_rule_docs_are_docs_rules_md() -> None:
 
 
 def test_rule_by_name_and_list(tmp_path: Path) -> None:
-    assert run_manifest_guard(["rule", "checksum-mismatch"], tmp_path).stdout.startswith("## MG101 ")
-    listing = run_manifest_guard(["rule"], tmp_path).stdout.splitlines()
+    assert run_main(["rule", "checksum-mismatch"], tmp_path).stdout.startswith("## MG101 ")
+    listing = run_main(["rule"], tmp_path).stdout.splitlines()
     assert [line.split()[0] for line in listing] == list(RULES)
 
 
@@ -48,7 +49,7 @@ def test_rule_by_name_and_list(tmp_path: Path) -> None:
     [("MG1O1", "did you mean MG101?"), ("checksum-mismatc", "did you mean checksum-mismatch?"), ("MG9", "")],
 )
 def test_an_unknown_rule_gets_did_you_mean(query: str, hint: str, tmp_path: Path) -> None:
-    result = run_manifest_guard(["rule", query], tmp_path)
+    result = run_main(["rule", query], tmp_path)
     assert result.code == 2
     assert "is not a rule code or name" in result.stderr
     assert hint in result.stderr
@@ -67,7 +68,7 @@ def test_an_unknown_rule_gets_did_you_mean(query: str, hint: str, tmp_path: Path
     ],
 )
 def test_typos_get_did_you_mean(argv: list[str], expected: str, tmp_path: Path) -> None:
-    result = run_manifest_guard(argv, tmp_path)
+    result = run_main(argv, tmp_path)
     assert result.code == 2
     assert expected in result.stderr
 
@@ -94,23 +95,23 @@ def test_under_pre_commit_the_fix_hint_names_the_pre_commit_command(repo: Path) 
 
 def test_fix_without_stage_ends_with_the_next_step(repo: Path) -> None:
     _stale(repo)
-    result = run_manifest_guard(["fix"], repo)
+    result = run_main(["fix"], repo)
     assert result.code == 1
     assert result.stdout.rstrip().endswith(f"next: review the rewritten manifest, then `git add {MANIFEST}`")
-    hooked = run_manifest_guard(["fix"], repo, env={"PRE_COMMIT": "1"})
+    hooked = run_main(["fix"], repo, env={"PRE_COMMIT": "1"})
     assert hooked.code == 1  # still stale in the index
     assert "already fixed in the work tree but not staged" in hooked.stderr
 
 
 def test_a_manifest_fixed_in_the_work_tree_but_not_staged_says_git_add(repo: Path) -> None:
     _stale(repo)
-    assert run_manifest_guard(["fix"], repo).code == 1
+    assert run_main(["fix"], repo).code == 1
     fixed = (repo / MANIFEST).read_bytes()
-    again = run_manifest_guard(["fix"], repo)
+    again = run_main(["fix"], repo)
     assert again.code == 1
     assert f"{MANIFEST}: already fixed in the work tree but not staged; `git add {MANIFEST}`" in again.stderr
     assert (repo / MANIFEST).read_bytes() == fixed
-    staged = run_manifest_guard(["fix", "--stage"], repo)
+    staged = run_main(["fix", "--stage"], repo)
     assert staged.code == 0, staged.stderr
     assert check(repo).code == 0
     assert git(repo, "diff", "--name-only") == ""
@@ -121,11 +122,11 @@ def test_a_manifest_fixed_in_the_work_tree_but_not_staged_says_git_add(repo: Pat
 
 def test_write_warns_when_python_version_is_outside_requires(git_repo: Path) -> None:
     put(git_repo / "app", {"app.py": "import flask\n", "requirements.txt": "flask\n", ".python-version": "3.12\n"})
-    result = run_manifest_guard(["write", "--python-version", "3.11.7", "flask", "app"], git_repo)
+    result = run_main(["write", "--python-version", "3.11.7", "flask", "app"], git_repo)
     assert result.code == 0
     assert re.search(r"python\.version 3\.11\.7 is outside environment\.python\.requires '~=3\.12\.0'", result.stderr)
     assert "--python" in result.stderr and "--override-python-version" in result.stderr
-    quiet = run_manifest_guard(["write", "-o", "--python-version", "3.12.4", "flask", "app"], git_repo)
+    quiet = run_main(["write", "-o", "--python-version", "3.12.4", "flask", "app"], git_repo)
     assert "outside" not in quiet.stderr
 
 
@@ -142,19 +143,19 @@ ROOT_APP = {"app.py": "from flask import Flask\napp = Flask(__name__)\n", "requi
 )  # fmt: skip
 def test_tooling_files_of_a_root_app_are_not_required(git_repo: Path, added: str) -> None:
     put(git_repo, ROOT_APP)
-    assert run_manifest_guard(["write", "--python-version", "3.11.4", "flask", "."], git_repo).code == 0
+    assert run_main(["write", "--python-version", "3.11.4", "flask", "."], git_repo).code == 0
     commit_all(git_repo)
     put(git_repo, {added: "# tooling\n" if not added.endswith(".toml") else "strict = false\n"})
     git(git_repo, "add", "-A")
     code, report = check_json(git_repo)
     assert (code, codes(report)) == (0, [])
-    assert run_manifest_guard(["fix", "--stage"], git_repo).code == 0
+    assert run_main(["fix", "--stage"], git_repo).code == 0
     assert added not in json.loads((git_repo / "manifest.json").read_text())["files"]
 
 
 def test_a_new_app_file_beside_tooling_is_still_required(git_repo: Path) -> None:
     put(git_repo, ROOT_APP)
-    assert run_manifest_guard(["write", "--python-version", "3.11.4", "flask", "."], git_repo).code == 0
+    assert run_main(["write", "--python-version", "3.11.4", "flask", "."], git_repo).code == 0
     commit_all(git_repo)
     put(git_repo, {"helpers.py": "X = 1\n", "github/config.yml": "x: 1\n", "notes/.pre-commit-config.yaml": "x\n"})
     git(git_repo, "add", "-A")

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, put, run_manifest_guard
+from tests.conftest import git, put
 from tests.gitapp import check_json, commit_all
+from tests.inprocess import run_main
 from tests.test_write_differential import describe, locate_rsconnect, notebook, run
 
 TRIGGERS = {
@@ -92,7 +93,7 @@ def test_fix_writes_the_checksum_rsconnect_writes(git_repo: Path, tmp_path: Path
     put(git_repo / "app", {"requirements.txt": changed})
     git(git_repo, "add", "-A")
 
-    fixed = run_manifest_guard(["fix"], git_repo)
+    fixed = run_main(["fix"], git_repo)
 
     assert fixed.code == 1, fixed
     reference = tmp_path / "reference"

@@ -19,7 +19,7 @@ from manifest_guard.foundation.jsonpos import load_json
 from manifest_guard.readers.documents import chunks, declares_shiny, front_matter, quarto_binding
 from manifest_guard.rules.freshness import AppState
 from manifest_guard.rules.r_entry import check_entry_documents
-from tests.conftest import git, put, run_manifest_guard
+from tests.conftest import git, put
 from tests.gitapp import codes, commit_all
 from tests.inprocess import run_main
 
@@ -109,7 +109,7 @@ def check_json(repo: Path, *args: str) -> tuple[int, dict[str, Any]]:
 
 
 def test_fresh_r_apps_are_clean(base_repo: Path) -> None:
-    result = run_manifest_guard(["check", "--output-format", "json", "--source", "HEAD"], base_repo)
+    result = run_main(["check", "--output-format", "json", "--source", "HEAD"], base_repo)
     report = json.loads(result.stdout)
     assert result.code == 0, report["findings"]
     assert report["findings"] == []

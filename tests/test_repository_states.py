@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli_environment, git, put, run_manifest_guard
+from tests.conftest import cli_environment, git, put
 from tests.gitapp import APP, MACHINE, MANIFEST, check, check_json, codes, commit_all, write_manifest
+from tests.inprocess import run_main
 
 
 def fix(repo: Path, *args: str) -> tuple[int, dict]:
-    result = run_manifest_guard(["fix", "--output-format", "json", *args], repo)
+    result = run_main(["fix", "--output-format", "json", *args], repo)
     return result.code, json.loads(result.stdout)
 
 
@@ -34,11 +35,11 @@ def diverge(repo: Path, path: str, ours: str, theirs: str) -> None:
     """Commit ``theirs`` to ``path`` on branch ``other`` and ``ours`` on main (fixing the manifest on each)."""
     git(repo, "checkout", "-q", "-b", "other")
     (repo / path).write_text(theirs)
-    run_manifest_guard(["fix", "--stage"], repo)
+    run_main(["fix", "--stage"], repo)
     commit_all(repo, "theirs")
     git(repo, "checkout", "-q", "main")
     (repo / path).write_text(ours)
-    run_manifest_guard(["fix", "--stage"], repo)
+    run_main(["fix", "--stage"], repo)
     commit_all(repo, "ours")
 
 
@@ -224,7 +225,7 @@ def _with_submodule(repo: Path, tmp_path: Path) -> None:
 
 def test_a_submodule_is_an_unbundled_entry_in_every_source(repo: Path, tmp_path: Path) -> None:
     _with_submodule(repo, tmp_path)
-    result = run_manifest_guard(["write", "-o", *MACHINE, "flask", APP], repo)
+    result = run_main(["write", "-o", *MACHINE, "flask", APP], repo)
     assert result.code == 0 and "submodule" in result.stderr
     assert not [path for path in json.loads((repo / MANIFEST).read_text())["files"] if path.startswith("vendor")]
     commit_all(repo, "vendored library")

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from manifest_guard.readers.dependency_closure import Root, close, known_requirements, may_install
-from tests.conftest import put, run_manifest_guard
+from tests.conftest import put
 from tests.gitapp import APP, commit_all
+from tests.inprocess import run_main
 
 FASTAPI_APP = "from fastapi import FastAPI\n{imports}app = FastAPI()\n"
 DASH_APP = "import dash\nfrom dash import html\n{imports}app = dash.Dash(__name__)\napp.layout = html.Div('hi')\n"
@@ -38,14 +39,14 @@ def notebook_app(root: Path, mode: str, source: str, requirements: str) -> Path:
 
 
 def _written(root: Path, args: list[str]) -> Path:
-    result = run_manifest_guard(["write", "--pip-version", "24.0", "--locale", "en_US.UTF-8", *args], root)
+    result = run_main(["write", "--pip-version", "24.0", "--locale", "en_US.UTF-8", *args], root)
     assert result.code == 0, result.stderr
     commit_all(root)
     return root
 
 
 def findings(root: Path, *select: str) -> list[dict]:  # type: ignore[type-arg]
-    result = run_manifest_guard(["check", "--output-format", "json", *select], root)
+    result = run_main(["check", "--output-format", "json", *select], root)
     assert result.code in (0, 1), result.stderr
     return json.loads(result.stdout)["findings"]
 

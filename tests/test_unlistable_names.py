@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, put, run_manifest_guard
+from tests.conftest import git, put
 from tests.gitapp import APP, MACHINE, MANIFEST, check_json, codes, commit_all
+from tests.inprocess import run_main
 
 NAMES = ["tab\there.py", "new\nline.py", "back\\slash.py", "bell\x07.py"]
 
@@ -27,7 +28,7 @@ def listed(repo: Path, revision: str | None = None) -> set[str]:
 
 def test_write_leaves_them_out_and_warns_with_the_way_out(repo: Path) -> None:
     add_files(repo, NAMES)
-    result = run_manifest_guard(["write", "-o", *MACHINE, "flask", APP], repo)
+    result = run_main(["write", "-o", *MACHINE, "flask", APP], repo)
     assert result.code == 0, result
     assert listed(repo) == {"requirements.txt", "app.py", "helpers.py", ".python-version"}
     warnings = [line for line in result.stderr.splitlines() if "not listed" in line]
@@ -40,7 +41,7 @@ def test_write_leaves_them_out_and_warns_with_the_way_out(repo: Path) -> None:
 @pytest.mark.parametrize("source", ["index", "worktree"])
 def test_fix_stage_never_adds_them_and_check_agrees(repo: Path, source: str) -> None:
     add_files(repo, [*NAMES, "fine.py"])
-    fixed = run_manifest_guard(["fix", "--stage", "--source", source], repo)
+    fixed = run_main(["fix", "--stage", "--source", source], repo)
     assert fixed.code == 1, fixed  # the unlistable files remain
     assert listed(repo, revision="") == listed(repo) == {"requirements.txt", "app.py", "helpers.py",
                                                           ".python-version", "fine.py"}  # fmt: skip
@@ -56,7 +57,7 @@ def test_excluding_them_makes_check_and_fix_clean(repo: Path) -> None:
     put(repo / APP, {".rscignore": "tab*\nnew*\nback*\nbell*\n"})
     git(repo, "add", "-A")
     assert check_json(repo)[0] == 0
-    assert run_manifest_guard(["fix", "--stage"], repo).code == 0
+    assert run_main(["fix", "--stage"], repo).code == 0
     assert listed(repo, revision="") == {"requirements.txt", "app.py", "helpers.py", ".python-version"}
 
 
@@ -65,6 +66,6 @@ def test_one_already_in_the_base_commit_is_not_reported_again(repo: Path) -> Non
     commit_all(repo)
     put(repo / APP, {"helpers.py": "X = 3\n"})
     git(repo, "add", "-A")
-    assert run_manifest_guard(["fix", "--stage"], repo).code == 0
+    assert run_main(["fix", "--stage"], repo).code == 0
     code, report = check_json(repo)
     assert (code, report["findings"]) == (0, [])
