@@ -419,28 +419,28 @@ def budget(count: int) -> settings:
 # ------------------------------------------------------------------------------------------ the suite
 
 
-@budget(150)
+@budget(200)
 @given(data=st.data())
 def test_manifests(fuzz_repo: FuzzRepo, data: st.DataObject) -> None:
     fuzz_repo.reset({"manifest.json": data.draw(manifests(fuzz_repo.manifest), label="manifest")})
     fuzz_repo.exercise(data.draw(st.sampled_from(["text", "json", "github", "sarif"]), label="format"))
 
 
-@budget(75)
+@budget(100)
 @given(requirements=texts(TEXT_LINES), other=texts(TEXT_LINES))
 def test_requirements_files(fuzz_repo: FuzzRepo, requirements: bytes, other: bytes) -> None:
     fuzz_repo.reset({"requirements.txt": requirements, "other.txt": other})
     fuzz_repo.exercise(app_inputs_only=True)
 
 
-@budget(75)
+@budget(100)
 @given(config=CONFIGS)
 def test_configuration(fuzz_repo: FuzzRepo, config: bytes) -> None:
     fuzz_repo.reset({}, config=config)
     fuzz_repo.exercise()
 
 
-@budget(75)
+@budget(100)
 @given(
     pyproject=st.one_of(texts(st.text(max_size=60)), mutated(BASE_FILES["pyproject.toml"])),
     setup_cfg=st.one_of(texts(st.text(max_size=60)), mutated(BASE_FILES["setup.cfg"])),
@@ -451,14 +451,14 @@ def test_python_version_sources(fuzz_repo: FuzzRepo, pyproject: bytes, setup_cfg
     fuzz_repo.exercise(app_inputs_only=True)
 
 
-@budget(75)
+@budget(100)
 @given(source=PYTHON_SOURCES, notebook=st.one_of(mutated(BASE_FILES["nb.ipynb"]), st.binary(max_size=200)))
 def test_app_code_and_notebooks(fuzz_repo: FuzzRepo, source: bytes, notebook: bytes) -> None:
     fuzz_repo.reset({"app.py": source, "nb.ipynb": notebook, "helpers.py": source})
     fuzz_repo.exercise()
 
 
-@budget(75)
+@budget(100)
 @given(names=st.lists(FILE_NAMES.filter(encodable), min_size=1, max_size=5, unique=True), depth=st.integers(0, 12))
 def test_file_names(fuzz_repo: FuzzRepo, names: list[str], depth: int) -> None:
     """Odd names on disk (non-UTF-8 bytes, 255-byte names, deep paths) and the same names as `files` keys."""
