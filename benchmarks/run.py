@@ -15,6 +15,9 @@ Scenarios (``--only NAME``, repeatable):
 * ``bigreq``   -- a Flask app whose requirements.txt is 50 MB of pinned lines (``--requirements-mb``):
   over the size limit, so one MG302 instead of a parse; checked after an edit to it and to app.py.
 * ``rscignore`` -- a 1,000-file app with a 100,000-line ``.rscignore`` (``--rscignore-lines``).
+* ``rshiny``   -- an R Shiny app: app.R, 1,000 files under R/ (``--r-modules``), www/ assets and an
+  renv.lock of 150 packages, with the manifest R rsconnect would write; checked first, unchanged,
+  after a staged edit of one R file, by the hook, and after a staged renv.lock edit.
 
 Each app lives in ``<repo>/app`` (the monorepo in ``<repo>/apps``) so that ``.git`` is never part
 of the bytes md5sum reads.  Manifests are written with ``manifest-guard write`` and committed.
@@ -73,7 +76,7 @@ BIN = Path(sys.executable).parent
 MANIFEST_GUARD = BIN / "manifest-guard"
 RSCONNECT = BIN / "rsconnect"
 PINNED = ["--python-version", "3.11.4", "--pip-version", "24.0", "--locale", "en_US.UTF-8"]
-SCENARIOS = ("startup", "flask", "files", "big", "monorepo", "bigreq", "rscignore")
+SCENARIOS = ("startup", "flask", "files", "big", "monorepo", "bigreq", "rscignore", "rshiny")
 BIG_INPUT_LIMITS = (2.0, 200.0)  # seconds and MB for the bigreq and rscignore checks
 MB = 1_000_000
 MIB = 1024 * 1024
@@ -288,6 +291,62 @@ def write_rscignore_app(app: Path, lines: int) -> None:
     write_many_files(app, 1000)
     patterns = (f"data/d{i % 100:02d}/generated_{i}.csv" if i % 3 else f"*.tmp{i}" for i in range(lines))
     (app / ".rscignore").write_text("\n".join(patterns) + "\n")
+
+
+def write_r_shiny_app(app: Path, modules: int, packages: int) -> None:
+    """An R Shiny app as R rsconnect writes it: app.R, `modules` files under R/, www/ assets, an renv.lock
+    of `packages` packages, and a manifest whose files and packages agree with them (``write`` does not
+    write R content, so the manifest is built here, packages converted as rsconnect-python does)."""
+    import hashlib
+
+    from manifest_guard.engine.r_packages import convert_lockfile
+
+    (app / "R").mkdir(parents=True)
+    (app / "www").mkdir()
+    (app / "app.R").write_text(
+        'library(shiny)\nui <- fluidPage(textOutput("t"))\nshinyApp(ui, function(input, output) {})\n'
+    )
+    for i in range(modules):
+        (app / "R" / f"mod{i:04d}.R").write_text(f"mod{i} <- function(x) {{\n  x + {i}\n}}\n" * 8)
+    for name in ("style.css", "app.js"):
+        (app / "www" / name).write_text("/* asset */\n" * 50)
+    repositories = [{"Name": "CRAN", "URL": "https://packagemanager.posit.co/cran/latest"}]
+    names = [f"pkg{i:03d}" for i in range(packages)]
+    lock = {
+        "R": {"Version": "4.3.2", "Repositories": repositories},
+        "Packages": {
+            name: {"Package": name, "Version": f"1.{i}.0", "Source": "Repository", "Repository": "CRAN",
+                   "Requirements": names[max(0, i - 3):i]}
+            for i, name in enumerate(names)
+        },
+    }  # fmt: skip
+    (app / "renv.lock").write_text(json.dumps(lock, indent=2) + "\n")
+    files = sorted(str(path.relative_to(app)) for path in app.rglob("*") if path.is_file())
+    manifest = {
+        "version": 1,
+        "locale": "en_US",
+        "platform": "4.3.2",
+        "metadata": {"appmode": "shiny", "primary_rmd": None, "primary_html": None, "content_category": None,
+                     "has_parameters": False},
+        "packages": convert_lockfile(lock).packages,
+        "files": {name: {"checksum": hashlib.md5((app / name).read_bytes()).hexdigest()} for name in files},
+        "users": None,
+    }  # fmt: skip
+    (app / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def r_shiny_scenario(repo: Path, modules: int, packages: int, runs: int) -> list[Row]:
+    """R content: the R bundle rules walk the app, renv.lock is compared with ``packages``."""
+    title = f"R Shiny, {modules + 5:,} files, {packages} packages"
+    log(f"{title}: building {repo}")
+    init_repo(repo)
+    app = repo / "app"
+    write_r_shiny_app(app, modules, packages)
+    commit_all(repo)
+    rows = check_rows(title, app, repo, app / "R" / f"mod{modules // 2:04d}.R", runs)
+    lock = Editor(repo, app / "renv.lock")  # appends a line: renv.lock changes and stops parsing, MG310
+    changed = measure("check, renv.lock changed", check_cmd("--source", "index"), repo, runs, CHECK_OK, lock)
+    return [*rows, Row(title, "check, renv.lock changed (staged)", changed)]
 
 
 def mg_write(app: Path, cwd: Path) -> list[str]:
@@ -640,6 +699,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--apps", type=int, help="apps in the monorepo (default 200)")
     p.add_argument("--requirements-mb", type=int, default=50, help="size of the bigreq requirements.txt in MB")
     p.add_argument("--rscignore-lines", type=int, default=100_000, help="lines of the rscignore scenario's .rscignore")
+    p.add_argument("--r-modules", type=int, default=1000, help="R files under R/ in the rshiny scenario")
     p.add_argument("--only", action="append", choices=SCENARIOS, help="run only this scenario (repeatable)")
     p.add_argument("--json", type=Path, metavar="PATH", help="also save the raw samples as JSON")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -710,6 +770,8 @@ def run_scenarios(args: argparse.Namespace, root: Path) -> list[Row]:
 
         title = f"{RSCIGNORE_TITLE}, {args.rscignore_lines:,} lines"
         rows += big_input_scenario(title, root / "rscignore", rscignore, ["app.py", "data/d42/f00042.txt"], args.runs)
+    if "rshiny" in only:
+        rows += r_shiny_scenario(root / "rshiny", args.r_modules, 150, args.runs)
     return rows
 
 

@@ -9,6 +9,7 @@ does not add them.
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 import pathspec
@@ -33,7 +34,6 @@ DEVELOPMENT_PATTERNS: Final = (
 # Named documentation (README, CHANGELOG, ...: ``documentation_files``) in these forms is never the app's
 # own input; Markdown in general can be (Quarto renders it).
 DOCUMENTATION_SUFFIXES: Final = (".md", ".txt", ".rst", ".markdown")
-_SPEC: Final = pathspec.GitIgnoreSpec.from_lines(DEVELOPMENT_PATTERNS)
 
 
 IMAGE_SUFFIXES: Final = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
@@ -50,4 +50,10 @@ def development_kind(path: str, app: str = "") -> str | None:
     bare = "." not in name and name == name.upper().replace("-", "_")  # LICENSE, NOTICE
     if named_kind(name) and (bare or name.lower().endswith(DOCUMENTATION_SUFFIXES)):
         return "documentation"
-    return "development" if _SPEC.match_file(path) else None
+    return "development" if _development_spec().match_file(path) else None
+
+
+@functools.cache
+def _development_spec() -> pathspec.GitIgnoreSpec:
+    """Compiled on first use: most checks never meet a new unlisted file."""
+    return pathspec.GitIgnoreSpec.from_lines(DEVELOPMENT_PATTERNS)
