@@ -6,6 +6,7 @@ a ``voila.png`` it names, added to every app and kept out of the manifests."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,14 @@ def test_a_big_data_file_is_not_searched_but_does_not_count_against_the_image(
     assert [(f["subject"], f["severity"]) for f in json.loads(uncached.stdout)["findings"]] == [
         ("screenshot.png", "warning")
     ]
+
+
+@pytest.mark.parametrize(
+    "name", [b"caf\xe9.png", "caf\u00e9.png".encode(), b"tab\there.png"], ids=["latin-1", "utf-8", "tab"]
+)
+def test_odd_image_names_are_reported_without_an_error(repo: Path, name: bytes) -> None:
+    """A name that is not UTF-8 or that no files key may hold: reported, never an internal error."""
+    (repo / APP / os.fsdecode(name)).write_bytes(PNG)
+    git(repo, "add", "-A")
+    code, findings = check(repo)
+    assert code in (0, 1) and [subject for _code, subject, _severity in findings] == [os.fsdecode(name)]

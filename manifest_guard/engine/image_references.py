@@ -38,7 +38,7 @@ def _directory(path: str) -> str:
 def _spellings(path: str) -> tuple[bytes, ...]:
     """How a file may name the image: its file name, as written or URL-encoded."""
     name = path.rpartition("/")[2]
-    return tuple({name.encode("utf-8", "surrogateescape"), quote(name).encode("ascii")})
+    return tuple({name.encode("utf-8", "surrogateescape"), quote(name, errors="surrogateescape").encode("ascii")})
 
 
 def unnamed_images(
