@@ -469,3 +469,14 @@ def test_file_names(fuzz_repo: FuzzRepo, names: list[str], depth: int) -> None:
     listed = json.dumps(document, indent=2).encode("utf-8", "surrogatepass")
     fuzz_repo.reset({**files, "manifest.json": listed})
     fuzz_repo.exercise("json")
+
+
+@budget(50)
+@given(names=st.lists(FILE_NAMES.filter(encodable), min_size=1, max_size=4, unique=True), named=st.integers(0, 4))
+def test_new_image_names(fuzz_repo: FuzzRepo, names: list[str], named: int) -> None:
+    """Odd names of new, unlisted images, some of them named by the app's code (the unnamed-image rule)."""
+    images = {f"shots/{name[:250]}.png": b"\x89PNG" for name in names}
+    shown = "".join(f"# {path.rpartition('/')[2]}\n" for path in list(images)[:named])
+    source = BASE_FILES["app.py"] + shown.encode("utf-8", "surrogateescape")
+    fuzz_repo.reset({**images, "app.py": source})
+    fuzz_repo.exercise("json")
