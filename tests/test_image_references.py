@@ -125,3 +125,12 @@ def test_odd_image_names_are_reported_without_an_error(repo: Path, name: bytes) 
     git(repo, "add", "-A")
     code, findings = check(repo)
     assert code in (0, 1) and [subject for _code, subject, _severity in findings] == [os.fsdecode(name)]
+
+
+def test_a_cached_result_follows_the_code_that_names_the_image(repo: Path) -> None:
+    """The stored result depends on every file the rule read: naming the image in app.py makes it an error."""
+    stage(repo, {"screenshot.png": PNG})
+    assert check(repo) == (0, [("MG103", "screenshot.png", "warning")])
+    assert check(repo) == (0, [("MG103", "screenshot.png", "warning")])  # a cache hit
+    stage(repo, {"app.py": "from flask import Flask\napp = Flask(__name__)\nSHOT = 'screenshot.png'\n"})
+    assert check(repo) == (1, [("MG101", "app.py", "error"), ("MG103", "screenshot.png", "error")])
