@@ -342,11 +342,43 @@ def test_lines_are_found_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> Non
     loaded = load_json(b'{\n  "version": 1,\n  "files": {"a.py": {"checksum": "1"}}\n}\n')
     assert (loaded.value, loaded.duplicates, parsed) == ({"version": 1, "files": {"a.py": {"checksum": "1"}}}, [], [])
     assert loaded.line_of(("files", "a.py", "checksum")) == 3
+    assert (loaded.line_at(("files", "b.py")), loaded.line_of(("files", "b.py"))) == (None, 3)
+    assert parsed == []  # one path's line is found by scanning along that path alone
     assert loaded.lines[("version",)] == 2
     assert len(parsed) == 1  # once, however often asked
     repeated = load_json(b'{"a": 1,\n "a": 2}')  # a repeated key: the slow parser at once, for its line
     assert (repeated.duplicates, len(parsed)) == ([(("a",), 2)], 2)
     assert repeated.lines == {(): 1, ("a",): 2} and len(parsed) == 2
+
+
+def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every path of a parsed document, the root first."""
+    found, stack = [], [(prefix, value)]
+    while stack:
+        path, item = stack.pop()
+        found.append(path)
+        children = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        stack.extend(((*path, key), child) for key, child in children)
+    return found
+
+
+@settings(max_examples=examples(300))
+@given(document=_DOCUMENTS, extra=st.lists(st.text(max_size=3) | st.integers(-1, 5), max_size=2))
+def test_one_path_scanned_alone_agrees_with_the_whole_parse(document: bytes, extra: list[object]) -> None:
+    """A fast-path document answers ``line_of``/``line_at`` by scanning along the path; the answers are the
+    position-keeping parser's, for every path of the document and for paths it does not have."""
+    try:
+        full = _load_json_slow(document)
+    except JsonSyntaxError:
+        return
+    # the same value again with every key, colon, value and comma on a line of its own
+    spread = json.dumps(full.value, separators=("\n,\n", "\n:\n"), indent=1).encode()
+    for text in (document, spread):
+        reference, loaded = _load_json_slow(text), load_json(text)
+        for path in _paths(reference.value)[:60]:
+            for asked in (path, (*path, *extra)):
+                assert loaded.line_of(asked) == reference.line_of(asked), (text, asked)
+                assert loaded.line_at(asked) == reference.line_at(asked), (text, asked)
 
 
 def test_loaded_json_still_builds_like_the_dataclass_it_was() -> None:

@@ -74,10 +74,24 @@ class LoadedJson:
 
     def line_of(self, path: JsonPath) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
-        lines = self.lines
+        return self._locate(path)[0]
+
+    def line_at(self, path: JsonPath) -> int | None:
+        """The line of ``path`` itself; None when the document has no such path."""
+        line, found = self._locate(path)
+        return line if found else None
+
+    def _locate(self, path: JsonPath) -> tuple[int, bool]:
+        """The line of ``path`` or of its nearest ancestor, and whether ``path`` itself was found. A
+        document from the fast path is scanned along ``path`` alone (one finding's line in a 10,000-file
+        manifest need not cost every line of it)."""
+        lines = self._lines
+        if lines is None:
+            return _Seeker(self._text).locate(path)
+        found = path in lines
         while path not in lines and path:
             path = path[:-1]
-        return lines.get(path, 1)
+        return lines.get(path, 1), found
 
     def __eq__(self, other: object) -> bool:  # as the dataclass this was (which also made it unhashable)
         if not isinstance(other, LoadedJson):
@@ -207,6 +221,68 @@ class _Parser:
             self.duplicates.append((path, line))
         self.lines[path] = line
         return key, offset + 1
+
+
+class _Seeker:
+    """Finds the line of one path in a valid document without duplicate keys (what the fast path
+    accepted), with the position-keeping parser's rules: an object member's line is its key's, anything
+    else's is where its value starts. Members and elements off the path are skipped by the C scanner."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        decoder: Any = json.JSONDecoder()
+        self.scan: Any = decoder.scan_once  # (value, end) of the value at an offset
+
+    def line(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+    def skip(self, offset: int) -> int:
+        match = _WHITESPACE.match(self.text, offset)
+        return match.end() if match else offset
+
+    def locate(self, path: JsonPath) -> tuple[int, bool]:
+        text, offset = self.text, self.skip(0)
+        line = self.line(offset)
+        for step in path:
+            char = text[offset : offset + 1]
+            if char == "{" and isinstance(step, str):
+                found = self._member(offset, step)
+            elif char == "[" and isinstance(step, int):
+                found = self._element(offset, step)
+            else:
+                return line, False
+            if found is None:
+                return line, False
+            line, offset = found
+        return line, True
+
+    def _member(self, offset: int, wanted: str) -> tuple[int, int] | None:
+        """(the key's line, where its value starts) of member ``wanted`` of the object at ``offset``."""
+        text = self.text
+        offset = self.skip(offset + 1)
+        while text[offset : offset + 1] == '"':
+            key, after = scanstring(text, offset + 1, True)
+            value = self.skip(self.skip(after) + 1)  # past the ':'
+            if key == wanted:
+                return self.line(offset), value
+            offset = self.skip(self.scan(text, value)[1])
+            if text[offset : offset + 1] != ",":
+                return None
+            offset = self.skip(offset + 1)
+        return None
+
+    def _element(self, offset: int, wanted: int) -> tuple[int, int] | None:
+        """(the line where element ``wanted`` of the array at ``offset`` starts, that offset)."""
+        text = self.text
+        offset = self.skip(offset + 1)
+        if text[offset : offset + 1] == "]" or wanted < 0:
+            return None
+        for _ in range(wanted):
+            offset = self.skip(self.scan(text, offset)[1])
+            if text[offset : offset + 1] != ",":
+                return None
+            offset = self.skip(offset + 1)
+        return self.line(offset), offset
 
 
 class _Fallback(Exception):

@@ -173,6 +173,9 @@ def _is_test_file(path: str) -> bool:
         or name.endswith("_test.py")
 
 
+CODE_SUFFIXES = (".py", ".ipynb")
+
+
 def _file_imports(app: _App, path: str) -> list[ImportUse]:
     if path.endswith(".py"):
         parsed = app.modules.parse(path)
@@ -187,8 +190,8 @@ def _imports(app: _App) -> list[ImportUse]:
     found: list[ImportUse] = []
     development: list[str] = []
     for path in sorted(app.bundle):
-        if _is_test_file(path):
-            continue
+        if not path.endswith(CODE_SUFFIXES) or _is_test_file(path):
+            continue  # only code has imports: a 10,000-file data app is not matched file by file
         if dev.matches(path):
             development.append(path)
             continue

@@ -252,7 +252,7 @@ def _unsafe_path(key: str, loaded: LoadedJson, manifest: str) -> Finding:
         f"files key {_show(key)} {reason}; expected a relative POSIX path inside the app directory, "
         "such as 'app.py' or 'data/prices.csv'"
     )
-    line = loaded.lines.get(("files", key), loaded.line_of(("files",)))
+    line = loaded.line_of(("files", key))
     return _finding("MG005", manifest, line, message, subject=key)
 
 
@@ -278,7 +278,7 @@ def _schema_violation(
     if "then" in error.absolute_schema_path:  # an appmode condition: the appmode is the reason
         appmode = loaded.value["metadata"]["appmode"]
     if from_key:
-        line = loaded.lines.get((*path, error.instance), loaded.line_of(path))
+        line = loaded.line_at((*path, error.instance)) or loaded.line_of(path)
     elif appmode is not None and not path:
         line = loaded.line_of(("metadata", "appmode"))
     else:

@@ -80,7 +80,7 @@ def check_requires(state: AppState) -> list[Proposal]:
         return []
     manifest = state.display(state.manifest)
     nearest = [REQUIRES_PATH, ("environment", "python"), ("environment",), ("python",)]
-    line = next((state.loaded.lines[path] for path in nearest if path in state.loaded.lines), 1)
+    line = next((line for path in nearest if (line := state.loaded.line_at(path)) is not None), 1)
     shown = "missing" if current is None else repr(current)
     message = f"environment.python.requires is {shown} but {state.display(source)} says {wanted!r}"
     severity = Severity.ERROR
