@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import git, put
@@ -461,6 +461,7 @@ def test_app_code_and_notebooks(fuzz_repo: FuzzRepo, source: bytes, notebook: by
 
 @budget(100)
 @given(names=st.lists(FILE_NAMES.filter(encodable), min_size=1, max_size=5, unique=True), depth=st.integers(0, 12))
+@example(names=[".manifest-guard-", ".manifest-guard-x.tmp"], depth=0)  # named like the tool's temp files
 def test_file_names(fuzz_repo: FuzzRepo, names: list[str], depth: int) -> None:
     """Odd names on disk (non-UTF-8 bytes, 255-byte names, deep paths) and the same names as `files` keys."""
     directory = "/".join(["d" * 200] * depth)
