@@ -374,11 +374,28 @@ def test_one_path_scanned_alone_agrees_with_the_whole_parse(document: bytes, ext
     # the same value again with every key, colon, value and comma on a line of its own
     spread = json.dumps(full.value, separators=("\n,\n", "\n:\n"), indent=1).encode()
     for text in (document, spread):
-        reference, loaded = _load_json_slow(text), load_json(text)
+        reference = _load_json_slow(text)
         for path in _paths(reference.value)[:60]:
             for asked in (path, (*path, *extra)):
+                loaded = load_json(text)  # afresh: a few paths are scanned for, then the document is parsed
                 assert loaded.line_of(asked) == reference.line_of(asked), (text, asked)
                 assert loaded.line_at(asked) == reference.line_at(asked), (text, asked)
+
+
+def test_many_lines_asked_parse_the_document_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scanning costs up to a pass over the text per path: a run with many findings parses once instead."""
+    parsed: list[str] = []
+
+    class Counting(jsonpos._Parser):
+        def __init__(self, text: str) -> None:
+            parsed.append(text)
+            super().__init__(text)
+
+    monkeypatch.setattr(jsonpos, "_Parser", Counting)
+    files = {f"f{index}.py": {"checksum": str(index)} for index in range(20)}
+    loaded = load_json(json.dumps({"files": files}, indent=2).encode())
+    lines = [loaded.line_of(("files", name)) for name in files]
+    assert lines == list(range(3, 3 + 3 * len(files), 3)) and len(parsed) == 1
 
 
 def test_loaded_json_still_builds_like_the_dataclass_it_was() -> None:

@@ -27,6 +27,12 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
 MAX_DEPTH = 1000
+SEEKS_BEFORE_PARSING = 4  # paths located by scanning along them before the whole document is parsed
+
+
+def _skip_whitespace(text: str, offset: int) -> int:
+    match = _WHITESPACE.match(text, offset)
+    return match.end() if match else offset
 
 
 class JsonSyntaxError(ValueError):
@@ -56,6 +62,7 @@ class LoadedJson:
         self.duplicates: list[tuple[JsonPath, int]] = [] if duplicates is None else duplicates
         self._lines: dict[JsonPath, int] | None = {} if lines is None else lines
         self._text = ""  # the document, kept for the position pass while ``_lines`` is None
+        self._seeks = 0  # paths located by scanning so far
 
     @classmethod
     def _deferred(cls, value: Any, text: str) -> LoadedJson:
@@ -86,8 +93,10 @@ class LoadedJson:
         document from the fast path is scanned along ``path`` alone (one finding's line in a 10,000-file
         manifest need not cost every line of it)."""
         lines = self._lines
-        if lines is None:
+        if lines is None and self._seeks < SEEKS_BEFORE_PARSING:
+            self._seeks += 1
             return _Seeker(self._text).locate(path)
+        lines = self.lines  # many findings: one parse, then lookups (a seek costs up to a pass over the text)
         found = path in lines
         while path not in lines and path:
             path = path[:-1]
@@ -118,8 +127,7 @@ class _Parser:
         return JsonSyntaxError(message, *self.position(offset))
 
     def skip(self, offset: int) -> int:
-        match = _WHITESPACE.match(self.text, offset)
-        return match.end() if match else offset
+        return _skip_whitespace(self.text, offset)
 
     def string(self, offset: int) -> tuple[str, int]:
         try:
@@ -237,8 +245,7 @@ class _Seeker:
         return self.text.count("\n", 0, offset) + 1
 
     def skip(self, offset: int) -> int:
-        match = _WHITESPACE.match(self.text, offset)
-        return match.end() if match else offset
+        return _skip_whitespace(self.text, offset)
 
     def locate(self, path: JsonPath) -> tuple[int, bool]:
         text, offset = self.text, self.skip(0)
