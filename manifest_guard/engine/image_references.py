@@ -21,9 +21,9 @@ from manifest_guard.repository.trees import Tree, join
 # Files read to look for names: those up to this size, and this much in all (a larger app keeps the error).
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
-# Contents that never name a file for the app to show.
+# Contents that never name a file for the app to show (lower case: compared with the lower-cased name).
 _NOT_SEARCHED = (*IMAGE_SUFFIXES, ".ico", ".pdf", ".zip", ".gz", ".parquet", ".feather", ".pkl", ".pickle",
-                 ".rds", ".rda", ".RData", ".joblib", ".h5", ".pt", ".onnx", ".woff", ".woff2", ".ttf",
+                 ".rds", ".rda", ".rdata", ".joblib", ".h5", ".pt", ".onnx", ".woff", ".woff2", ".ttf",
                  ".otf", ".mp4", ".mp3", ".wav", ".sqlite", ".db")  # fmt: skip
 
 
@@ -64,7 +64,7 @@ def unnamed_images(
     budget = MAX_TOTAL_BYTES
     try:
         for path in files:
-            if path in sought or path.endswith(_NOT_SEARCHED) or not is_app_file(path):
+            if path in sought or path.lower().endswith(_NOT_SEARCHED) or not is_app_file(path):
                 continue
             size = tree.size(join(app, path))
             if size > MAX_FILE_BYTES:
